@@ -1,0 +1,64 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { GatewayDeps } from './deps.js';
+import type { AppEnv } from './http/app-env.js';
+import { createErrorHandler, notFoundHandler } from './http/error-handlers.js';
+import { authenticate } from './http/middleware/authenticate.js';
+import { limitBody } from './http/middleware/body-limits.js';
+import { observeRequests } from './http/middleware/observe-requests.js';
+import { requestBudget } from './http/middleware/request-budget.js';
+import { validationHook } from './http/validation-hook.js';
+import { buildOpenApiDocument, registerSecurityScheme } from './routes/docs/openapi-document.js';
+import { swaggerUi } from './routes/docs/swagger-ui.js';
+import { healthRoutes } from './routes/health/index.js';
+import { prescriptionRoutes } from './routes/prescriptions/index.js';
+import { purchaseRoutes } from './routes/purchases/index.js';
+
+export const API_PREFIX = '/api/orchestrator';
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * Builds the gateway from its dependencies. Never reads the environment and never listens:
+ * tests build it with fakes, `main.ts` serves it.
+ */
+export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
+  const { config, logger, metrics } = deps;
+  const app = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
+
+  app.use(requestId());
+  app.use(observeRequests(logger, metrics));
+  app.use(secureHeaders({ strictTransportSecurity: config.tls ? HSTS : false }));
+  if (config.corsOrigins.length > 0) {
+    app.use(
+      cors({
+        origin: config.corsOrigins,
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'traceparent'],
+        exposeHeaders: ['X-Request-Id', 'X-Gateway-Completed', 'Retry-After', 'Idempotent-Replayed'],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(requestBudget(config.requestTimeoutMs));
+  app.use(`${API_PREFIX}/*`, limitBody(config.bodyLimitBytes));
+
+  const auth = authenticate(deps.verifyToken);
+  const api = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
+  api.route('/', healthRoutes(deps.health));
+  api.route('/', purchaseRoutes(deps.purchases, auth));
+  api.route('/', prescriptionRoutes(deps.prescriptions, auth));
+  app.route(API_PREFIX, api);
+
+  registerSecurityScheme(app);
+  const document = buildOpenApiDocument(app);
+  app.get('/api/schema', (c) => c.json(document));
+  app.route('/api/docs', swaggerUi('/api/schema'));
+  app.get('/metrics', async (c) =>
+    c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
+  );
+
+  app.onError(createErrorHandler(logger));
+  app.notFound(notFoundHandler);
+  return app;
+}

@@ -1,0 +1,75 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import type { JwtConfig } from '../config/config.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { UpstreamError } from '../errors/upstream-error.js';
+import type { Principal } from '../domain/request-context.js';
+
+/** Verifies a bearer token and returns who is calling; throws 401 (or 503 when keys are unreachable). */
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+const CLOCK_TOLERANCE_SECONDS = 30;
+/** Far above any real token; keeps hostile megabyte tokens away from the crypto. */
+const MAX_TOKEN_LENGTH = 8192;
+const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+const ClaimsSchema = z.object({
+  sub: z.string().regex(/^\d{8,}$/, 'sub must be a DNI of 8+ digits'),
+  role: z.enum(['CLIENTE', 'ADMIN']),
+});
+
+/** Errors that mean "this token is not acceptable", as opposed to "no key could be obtained". */
+const TOKEN_PROBLEMS: ReadonlySet<string> = new Set([
+  errors.JWTExpired.code,
+  errors.JWTClaimValidationFailed.code,
+  errors.JWTInvalid.code,
+  errors.JWSInvalid.code,
+  errors.JWSSignatureVerificationFailed.code,
+  errors.JOSEAlgNotAllowed.code,
+  errors.JOSENotSupported.code,
+  errors.JWKSNoMatchingKey.code,
+  errors.JWKSMultipleMatchingKeys.code,
+  errors.JWKInvalid.code,
+]);
+
+export function createTokenVerifier(config: JwtConfig): TokenVerifier {
+  const { key, algorithms } =
+    config.mode === 'secret'
+      ? { key: new TextEncoder().encode(config.secret), algorithms: ['HS256'] }
+      : {
+          // A kid missing from the cached set triggers a refetch, at most one every 30 s.
+          key: createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 }),
+          algorithms: ['RS256', 'ES256'],
+        };
+  const options = {
+    algorithms,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    requiredClaims: ['exp'],
+    ...(config.issuer ? { issuer: config.issuer } : {}),
+    ...(config.audience ? { audience: config.audience } : {}),
+  };
+
+  return async (token) => {
+    if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw unauthenticated('Malformed bearer token');
+    let payload: unknown;
+    try {
+      payload = (
+        key instanceof Uint8Array
+          ? await jwtVerify(token, key, options)
+          : await jwtVerify(token, key as JWTVerifyGetKey, options)
+      ).payload;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (config.mode === 'jwks' && (code === undefined || !TOKEN_PROBLEMS.has(code))) {
+        throw new UpstreamError('jwks', 'unavailable', { cause: error, message: 'signing keys unavailable' });
+      }
+      throw unauthenticated(code === errors.JWTExpired.code ? 'Token expired' : 'Invalid bearer token', error);
+    }
+    const claims = ClaimsSchema.safeParse(payload);
+    if (!claims.success) throw unauthenticated('Token lacks a valid sub (DNI) or role');
+    return { dni: claims.data.sub, role: claims.data.role };
+  };
+}
+
+export const unauthenticated = (message: string, cause?: unknown) =>
+  new GatewayError('UNAUTHENTICATED', { message, headers: { 'WWW-Authenticate': 'Bearer' }, cause });

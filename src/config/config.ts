@@ -1,0 +1,76 @@
+import { EnvSchema, type Env } from './env-schema.js';
+
+export type ServiceName = 'usuarios' | 'productos' | 'recetas' | 'tareas' | 'facturas';
+export const SERVICE_NAMES: readonly ServiceName[] = ['usuarios', 'productos', 'recetas', 'tareas', 'facturas'];
+
+export type JwtConfig =
+  | { mode: 'secret'; secret: string; issuer?: string; audience?: string }
+  | { mode: 'jwks'; jwksUrl: string; issuer?: string; audience?: string };
+
+/** The typed configuration every other module receives; nothing else reads process.env. */
+export interface Config {
+  port: number;
+  host: string;
+  upstreamUrls: Record<ServiceName, string>;
+  jwt: JwtConfig;
+  upstreamTimeoutMs: number;
+  requestTimeoutMs: number;
+  breaker: { errorThresholdPercentage: number; volumeThreshold: number; resetTimeoutMs: number };
+  prescriptionValidityDays: number;
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  invoiceBodyLimitBytes: number;
+  shutdownGraceMs: number;
+  logLevel: Env['LOG_LEVEL'];
+  tls?: { certFile: string; keyFile: string };
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+const stripTrailingSlash = (value: string) => value.replace(/\/+$/, '');
+
+/** Parses the environment once; each bad variable becomes one line of `errors`. */
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`),
+    };
+  }
+  const e = parsed.data;
+  const claims = { issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE };
+  const jwt: JwtConfig =
+    e.JWT_SECRET !== undefined
+      ? { mode: 'secret', secret: e.JWT_SECRET, ...claims }
+      : { mode: 'jwks', jwksUrl: e.JWT_JWKS_URL as string, ...claims };
+  return {
+    ok: true,
+    config: {
+      port: e.PORT,
+      host: e.HOST,
+      upstreamUrls: {
+        usuarios: stripTrailingSlash(e.URL_USUARIOS_COMPRAS),
+        productos: stripTrailingSlash(e.URL_PRODUCTOS_OFERTAS),
+        recetas: stripTrailingSlash(e.URL_RECETAS_MEDICOS),
+        tareas: stripTrailingSlash(e.URL_TAREAS),
+        facturas: stripTrailingSlash(e.URL_FACTURAS),
+      },
+      jwt,
+      upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      breaker: {
+        errorThresholdPercentage: e.BREAKER_ERROR_THRESHOLD_PERCENT,
+        volumeThreshold: e.BREAKER_VOLUME_THRESHOLD,
+        resetTimeoutMs: e.BREAKER_RESET_TIMEOUT_MS,
+      },
+      prescriptionValidityDays: e.RECETA_VALIDEZ_DIAS,
+      corsOrigins: e.CORS_ORIGINS,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      invoiceBodyLimitBytes: e.INVOICE_BODY_LIMIT_BYTES,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      logLevel: e.LOG_LEVEL,
+      ...(e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { tls: { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } } : {}),
+    },
+  };
+}

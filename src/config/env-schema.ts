@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const url = z.url({ protocol: /^https?$/ });
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+/** Every environment variable of the gateway, with the defaults of the spec. */
+export const EnvSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65_535).default(8888),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    URL_USUARIOS_COMPRAS: url.default('http://localhost:8080'),
+    URL_PRODUCTOS_OFERTAS: url.default('http://localhost:8000'),
+    URL_RECETAS_MEDICOS: url.default('http://localhost:3000'),
+    URL_TAREAS: url.default('http://localhost:8001'),
+    URL_FACTURAS: url.default('http://localhost:8002'),
+    JWT_SECRET: optionalString.refine((value) => value === undefined || Buffer.byteLength(value) >= 32, {
+      message: 'must be at least 32 bytes',
+    }),
+    JWT_JWKS_URL: optionalString.pipe(url.optional()),
+    JWT_ISSUER: optionalString,
+    JWT_AUDIENCE: optionalString,
+    UPSTREAM_TIMEOUT_MS: positiveInt(3000),
+    REQUEST_TIMEOUT_MS: positiveInt(10_000),
+    BREAKER_ERROR_THRESHOLD_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+    BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(0).default(10),
+    BREAKER_RESET_TIMEOUT_MS: positiveInt(10_000),
+    RECETA_VALIDEZ_DIAS: positiveInt(30),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter((origin) => origin.length > 0),
+      ),
+    BODY_LIMIT_BYTES: positiveInt(102_400),
+    INVOICE_BODY_LIMIT_BYTES: positiveInt(1_048_576),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TLS_CERT_FILE: optionalString,
+    TLS_KEY_FILE: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    const modes = [env.JWT_SECRET, env.JWT_JWKS_URL].filter((value) => value !== undefined).length;
+    if (modes !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'exactly one of JWT_SECRET and JWT_JWKS_URL must be set',
+      });
+    }
+    if ((env.TLS_CERT_FILE === undefined) !== (env.TLS_KEY_FILE === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.TLS_CERT_FILE === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE'],
+        message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,122 @@
+import type { Logger } from 'pino';
+import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
+import { SERVICE_NAMES, type Config, type ServiceName } from './config/config.js';
+import type { HealthStatus } from './domain/health.js';
+import { listAllPurchases, listMyPurchases } from './domain/purchases/list-purchases.js';
+import { registerPurchase, type RegisteredPurchase } from './domain/purchases/register-purchase.js';
+import { updatePrescriptionState } from './domain/prescriptions/update-prescription-state.js';
+import { IdempotencyMemory } from './domain/shared/idempotency-memory.js';
+import { KeyedMutex } from './domain/shared/keyed-mutex.js';
+import { createLogger } from './observability/logger.js';
+import { GatewayMetrics } from './observability/metrics.js';
+import type { PrescriptionUseCases } from './routes/prescriptions/index.js';
+import type { PurchaseUseCases } from './routes/purchases/index.js';
+import { createUpstream, type Upstream } from './upstreams/http/call-upstream.js';
+import { createBreaker, type ServiceBreaker } from './upstreams/http/create-breaker.js';
+import { createHttpClient } from './upstreams/http/create-http-client.js';
+import { createProductsClient } from './upstreams/productos/productos-client.js';
+import { createPrescriptionsClient } from './upstreams/recetas/recetas-client.js';
+import { createUsersClient } from './upstreams/usuarios/usuarios-client.js';
+
+const PURCHASE_REPLAY_WINDOW_MS = 10 * 60_000;
+const PURCHASE_REPLAY_MAX_ENTRIES = 50_000;
+
+/** Services that check the caller's token themselves and so receive its Authorization header. */
+const FORWARDS_AUTHORIZATION: Record<ServiceName, boolean> = {
+  usuarios: true,
+  productos: false,
+  recetas: false,
+  tareas: true,
+  facturas: false,
+};
+
+/** Everything the app is built from; tests replace any part. */
+export interface GatewayDeps {
+  config: Config;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  verifyToken: TokenVerifier;
+  health: HealthStatus & { startDraining(): void };
+  purchases: PurchaseUseCases;
+  prescriptions: PrescriptionUseCases;
+  /** Stops breaker timers; call on shutdown. */
+  close(): void;
+}
+
+export interface DepsOverrides {
+  logger?: Logger;
+  metrics?: GatewayMetrics;
+  verifyToken?: TokenVerifier;
+  /** The fetch every upstream client uses (tests may inject one). */
+  fetch?: typeof fetch;
+  now?: () => Date;
+}
+
+/** The composition root: one ky client and one breaker per upstream, built once per process. */
+export function createDeps(config: Config, overrides: DepsOverrides = {}): GatewayDeps {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const metrics = overrides.metrics ?? new GatewayMetrics();
+  const now = overrides.now ?? (() => new Date());
+
+  const breakers = {} as Record<ServiceName, ServiceBreaker>;
+  const upstreams = {} as Record<ServiceName, Upstream>;
+  for (const service of SERVICE_NAMES) {
+    const breaker = createBreaker(service, config.breaker);
+    metrics.initBreaker(service);
+    breaker.onStateChange((state) => {
+      metrics.breakerChanged(service, state);
+      logger.warn({ service, breaker: state }, 'circuit breaker state changed');
+    });
+    breakers[service] = breaker;
+    upstreams[service] = createUpstream({
+      service,
+      breaker,
+      http: createHttpClient(config.upstreamUrls[service], overrides.fetch),
+      upstreamTimeoutMs: config.upstreamTimeoutMs,
+      forwardAuthorization: FORWARDS_AUTHORIZATION[service],
+      observer: metrics,
+    });
+  }
+
+  const users = createUsersClient(upstreams.usuarios);
+  const products = createProductsClient(upstreams.productos);
+  const prescriptionsClient = createPrescriptionsClient(upstreams.recetas);
+  const validity = { prescriptionValidityDays: config.prescriptionValidityDays, now };
+
+  const purchaseDeps = {
+    users,
+    products,
+    prescriptions: prescriptionsClient,
+    stockLocks: new KeyedMutex(),
+    idempotency: new IdempotencyMemory<RegisteredPurchase>(PURCHASE_REPLAY_WINDOW_MS, PURCHASE_REPLAY_MAX_ENTRIES),
+    logger,
+    ...validity,
+  };
+  const prescriptionDeps = { prescriptions: prescriptionsClient, products, users, ...validity };
+
+  let draining = false;
+  return {
+    config,
+    logger,
+    metrics,
+    verifyToken: overrides.verifyToken ?? createTokenVerifier(config.jwt),
+    health: {
+      isDraining: () => draining,
+      startDraining: () => {
+        draining = true;
+      },
+      breakerStates: () => Object.fromEntries(SERVICE_NAMES.map((service) => [service, breakers[service].state()])),
+    },
+    purchases: {
+      registerPurchase: (input, ctx) => registerPurchase(purchaseDeps, input, ctx),
+      listMyPurchases: (ctx) => listMyPurchases(purchaseDeps, ctx),
+      listAllPurchases: (page, ctx) => listAllPurchases(purchaseDeps, page, ctx),
+    },
+    prescriptions: {
+      updatePrescriptionState: (id, state, ctx) => updatePrescriptionState(prescriptionDeps, id, state, ctx),
+    },
+    close: () => {
+      for (const service of SERVICE_NAMES) breakers[service].shutdown();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { Product } from '../../upstreams/productos/productos-client.js';
+import type { Purchase } from '../../upstreams/usuarios/usuarios-client.js';
+
+/** What is known of a product after trying to read it: the product, absent, or not readable now. */
+export type ProductLookup = Product | 'not-found' | 'unavailable';
+
+export type PurchaseLineDetail =
+  | { producto_id: number; cantidad: number; nombre: string; precio: number; tipo: string; stock: number }
+  | { producto_id: number; cantidad: number; error: string };
+
+export type EnrichedPurchase = Purchase & { productos_detalle: PurchaseLineDetail[] };
+
+export const UNAVAILABLE_PRODUCT_MESSAGE = 'Producto no disponible';
+
+/** The distinct product ids a list of purchases mentions, in first-seen order. */
+export function productIdsOf(purchases: readonly Purchase[]): number[] {
+  return [...new Set(purchases.flatMap((purchase) => purchase.productos))];
+}
+
+/**
+ * Joins purchases with their products by id. Only allow-listed product fields are copied, so an
+ * upstream that grows a field never leaks it; a product that could not be read becomes a visible
+ * error entry rather than a missing line.
+ */
+export function enrichPurchases(
+  purchases: readonly Purchase[],
+  products: ReadonlyMap<number, ProductLookup>,
+): EnrichedPurchase[] {
+  return purchases.map((purchase) => ({
+    ...purchase,
+    productos_detalle: purchase.productos.map((id, index): PurchaseLineDetail => {
+      const cantidad = purchase.cantidades[index] ?? 0;
+      const product = products.get(id);
+      if (product === undefined || typeof product === 'string') {
+        return { producto_id: id, cantidad, error: UNAVAILABLE_PRODUCT_MESSAGE };
+      }
+      const { nombre, precio, tipo, stock } = product;
+      return { producto_id: id, cantidad, nombre, precio, tipo, stock };
+    }),
+  }));
+}
+
+/** Newest first by `fechaCompra` (a zone-less local date-time), then by id. */
+export function newestFirst(purchases: readonly Purchase[]): Purchase[] {
+  const time = (purchase: Purchase) => {
+    const parsed = Date.parse(purchase.fechaCompra);
+    return Number.isNaN(parsed) ? 0 : parsed;
+  };
+  return [...purchases].sort((a, b) => time(b) - time(a) || b.id - a.id);
+}

@@ -1,0 +1,88 @@
+import type { Prescription } from '../../upstreams/recetas/recetas-client.js';
+import type { Product } from '../../upstreams/productos/productos-client.js';
+import { isWithinValidity } from '../shared/dates.js';
+import { roundMoney } from '../shared/money.js';
+
+export interface PurchaseLine {
+  producto_id: number;
+  cantidad: number;
+}
+
+/** Sums repeated product ids, keeping the order in which each id first appeared. */
+export function mergeLines(lines: readonly PurchaseLine[]): PurchaseLine[] {
+  const merged = new Map<number, number>();
+  for (const line of lines) merged.set(line.producto_id, (merged.get(line.producto_id) ?? 0) + line.cantidad);
+  return [...merged].map(([producto_id, cantidad]) => ({ producto_id, cantidad }));
+}
+
+export interface StockShortage {
+  producto_id: number;
+  nombre: string;
+  disponible: number;
+  solicitado: number;
+}
+
+export function findStockShortage(lines: readonly PurchaseLine[], products: ReadonlyMap<number, Product>) {
+  for (const line of lines) {
+    const product = products.get(line.producto_id);
+    if (product && product.stock < line.cantidad) {
+      return { producto_id: line.producto_id, nombre: product.nombre, disponible: product.stock, solicitado: line.cantidad };
+    }
+  }
+  return null;
+}
+
+/**
+ * The products that need a prescription and are not covered by any single one of the caller's
+ * validated, unexpired prescriptions listing that product with enough quantity.
+ */
+export function findUncoveredProducts(
+  lines: readonly PurchaseLine[],
+  products: ReadonlyMap<number, Product>,
+  prescriptions: readonly Prescription[],
+  now: Date,
+  validityDays: number,
+): Product[] {
+  const usable = prescriptions.filter(
+    (receta) => receta.estadoValidacion === 'validada' && isWithinValidity(receta.fechaEmision, now, validityDays),
+  );
+  const uncovered: Product[] = [];
+  for (const line of lines) {
+    const product = products.get(line.producto_id);
+    if (!product?.requiere_receta) continue;
+    const covered = usable.some((receta) =>
+      receta.productos.some((item) => item.id === line.producto_id && item.cantidad >= line.cantidad),
+    );
+    if (!covered) uncovered.push(product);
+  }
+  return uncovered;
+}
+
+export interface PurchaseDetail {
+  producto_id: number;
+  cantidad: number;
+  nombre: string;
+  precio: number;
+  tipo: string;
+  requiere_receta: boolean;
+  subtotal: number;
+}
+
+export function purchaseDetails(lines: readonly PurchaseLine[], products: ReadonlyMap<number, Product>) {
+  const details: PurchaseDetail[] = [];
+  for (const line of lines) {
+    const product = products.get(line.producto_id);
+    if (!product) continue;
+    details.push({
+      producto_id: line.producto_id,
+      cantidad: line.cantidad,
+      nombre: product.nombre,
+      precio: product.precio,
+      tipo: product.tipo,
+      requiere_receta: product.requiere_receta,
+      subtotal: roundMoney(product.precio * line.cantidad),
+    });
+  }
+  const total = roundMoney(details.reduce((sum, detail) => sum + detail.subtotal, 0));
+  return { details, total };
+}

@@ -1,0 +1,25 @@
+/** Who is calling, as proven by the verified token. */
+export interface Principal {
+  /** The user's DNI (token `sub`). */
+  dni: string;
+  role: 'CLIENTE' | 'ADMIN';
+}
+
+/**
+ * What travels from the HTTP edge down to the upstream clients, free of any framework:
+ * the request's identity, the headers to propagate, and its time budget.
+ */
+export interface RequestContext {
+  requestId: string;
+  principal: Principal;
+  /** The caller's original `Authorization` value, forwarded to services that check it. */
+  authorization: string;
+  /** W3C trace context to propagate, when the caller sent one. */
+  traceparent?: string;
+  /** Epoch ms after which no upstream call may still be running. */
+  deadline: number;
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal;
+}
+
+export const isAdmin = (ctx: RequestContext): boolean => ctx.principal.role === 'ADMIN';

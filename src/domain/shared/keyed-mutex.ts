@@ -1,0 +1,52 @@
+import { UpstreamError } from '../../errors/upstream-error.js';
+import type { ServiceName } from '../../config/config.js';
+
+/**
+ * In-process locks by key. The products service has no compare-and-set, so the gateway
+ * serialises its own read-modify-write of each product's stock. Per process only: several
+ * gateway processes can still race each other (documented in the README).
+ */
+export class KeyedMutex {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  /** Holds every key (taken in sorted order, so two callers never deadlock) while `work` runs. */
+  async withLocks<T>(keys: readonly string[], deadline: number, service: ServiceName, work: () => Promise<T>) {
+    const releases: Array<() => void> = [];
+    try {
+      for (const key of [...new Set(keys)].sort()) releases.push(await this.acquire(key, deadline, service));
+      return await work();
+    } finally {
+      for (const release of releases.reverse()) release();
+    }
+  }
+
+  get size(): number {
+    return this.tails.size;
+  }
+
+  private async acquire(key: string, deadline: number, service: ServiceName): Promise<() => void> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => mine);
+    this.tails.set(key, tail);
+    const releaseMine = () => {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    };
+
+    const waitMs = deadline - Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), Math.max(0, waitMs));
+    });
+    const outcome = await Promise.race([previous.then(() => 'acquired' as const), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      // Give up our place: whoever queued behind us follows straight after `previous`.
+      releaseMine();
+      throw new UpstreamError(service, 'timeout', { message: `${service}: request budget spent waiting for a stock lock` });
+    }
+    return releaseMine;
+  }
+}

@@ -1,0 +1,50 @@
+import type { ServiceName } from '../config/config.js';
+
+/**
+ * How an upstream call failed:
+ * - `timeout`: no answer within the call's budget; for a write the outcome is unknown.
+ * - `unavailable`: connection refused/reset, or a 5xx; the call definitely did not succeed.
+ * - `circuit-open`: the breaker refused the call; nothing was sent.
+ * - `bad-response`: a 2xx whose body broke the contract (not JSON, wrong shape).
+ * - `rejected`: a 4xx; handed to the use-case, which knows what 404 means for it.
+ */
+export type UpstreamFailureKind = 'timeout' | 'unavailable' | 'circuit-open' | 'bad-response' | 'rejected';
+
+export class UpstreamError extends Error {
+  readonly service: ServiceName | 'jwks';
+  readonly kind: UpstreamFailureKind;
+  /** The upstream's HTTP status, when it answered. */
+  readonly status: number | undefined;
+  /** The upstream's parsed body of a 4xx; never shown to clients for 5xx. */
+  readonly body: unknown;
+  /** Seconds until the breaker may let a trial call through. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    service: ServiceName | 'jwks',
+    kind: UpstreamFailureKind,
+    options: { status?: number; body?: unknown; retryAfterSeconds?: number; cause?: unknown; message?: string } = {},
+  ) {
+    super(options.message ?? `${service}: ${kind}${options.status ? ` (${options.status})` : ''}`, {
+      cause: options.cause,
+    });
+    this.name = 'UpstreamError';
+    this.service = service;
+    this.kind = kind;
+    this.status = options.status;
+    this.body = options.body;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  /**
+   * For a write: the upstream may have applied it (no answer in time, or a 2xx we could not
+   * read). Compensating such a write could undo a real change, so callers must not.
+   */
+  get mayHaveApplied(): boolean {
+    return this.kind === 'timeout' || this.kind === 'bad-response';
+  }
+}
+
+export function isRejectedWith(error: unknown, status: number): error is UpstreamError {
+  return error instanceof UpstreamError && error.kind === 'rejected' && error.status === status;
+}

@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { loadConfig } from './config/config.js';
+import { createDeps } from './deps.js';
+import { startServer } from './server/start-server.js';
+
+/** Process entry: config -> deps -> app -> listen; drain on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    for (const line of loaded.errors) console.error(`invalid configuration: ${line}`);
+    process.exit(1);
+  }
+  const deps = createDeps(loaded.config);
+  const gateway = await startServer(deps);
+  deps.logger.info({ url: gateway.url, upstreams: loaded.config.upstreamUrls }, 'gateway listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.logger.info({ signal }, 'draining');
+    void gateway.drain().then(() => {
+      deps.logger.info('drained; exiting');
+      deps.logger.flush();
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,20 @@
+import type { HealthStatus } from '../../domain/health.js';
+import { createRouter } from '../shared/create-router.js';
+import { echoRoute, healthRoute, readyRoute } from './health.routes.js';
+
+
+const HEALTHY = { status: 'healthy', service: 'orchestrator', message: 'Orchestrator is running' } as const;
+
+export function healthRoutes(deps: HealthStatus) {
+  return createRouter()
+    .openapi(healthRoute, (c) => c.json(HEALTHY, 200))
+    .openapi(echoRoute, (c) => c.json(HEALTHY, 200))
+    .openapi(readyRoute, (c) => {
+      const upstreams = Object.fromEntries(
+        Object.entries(deps.breakerStates()).map(([service, breaker]) => [service, { breaker }]),
+      );
+      return deps.isDraining()
+        ? c.json({ status: 'draining' as const, upstreams }, 503)
+        : c.json({ status: 'ready' as const, upstreams }, 200);
+    });
+}

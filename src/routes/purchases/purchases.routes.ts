@@ -1,0 +1,75 @@
+import { createRoute } from '@hono/zod-openapi';
+import { COMMON_ERRORS, bearerSecurity, errorResponses } from '../shared/error-responses.js';
+import {
+  PageQuerySchema,
+  PurchaseBodySchema,
+  PurchaseHeadersSchema,
+  PurchaseListSchema,
+  PurchasePageSchema,
+  RegisteredPurchaseSchema,
+} from './purchases.schemas.js';
+
+const completedHeader = {
+  'X-Gateway-Completed': {
+    description: '`false` when some product could not be read (its lines carry `error`)',
+    schema: { type: 'string' as const, enum: ['true', 'false'] },
+  },
+};
+
+export const registerPurchaseRoute = createRoute({
+  method: 'post',
+  path: '/compras',
+  tags: ['purchases'],
+  summary: 'Register a purchase after validating products, stock and prescriptions',
+  description:
+    'Reads every product once and the caller\'s validated prescriptions in parallel; writes nothing unless every ' +
+    'check passes. With an `Idempotency-Key`, a retry while the first is in flight or within 10 minutes after it ' +
+    'succeeded gets the first answer (header `Idempotent-Replayed: true`). On a registration timeout the stock ' +
+    'is not restored (outcome unknown) and the answer is 504.',
+  security: bearerSecurity,
+  request: {
+    headers: PurchaseHeadersSchema,
+    body: { required: true, content: { 'application/json': { schema: PurchaseBodySchema } } },
+  },
+  responses: {
+    201: { description: 'Registered', content: { 'application/json': { schema: RegisteredPurchaseSchema } } },
+    ...errorResponses([...COMMON_ERRORS, 404, 409, 413, 415, 422], {
+      404: 'PRODUCT_NOT_FOUND (details.producto_id)',
+      409: 'INSUFFICIENT_STOCK (details: producto_id, nombre, disponible, solicitado)',
+      422: 'PRESCRIPTION_REQUIRED (details.productos_sin_receta: product names)',
+    }),
+  },
+});
+
+export const listMyPurchasesRoute = createRoute({
+  method: 'get',
+  path: '/compras/me',
+  tags: ['purchases'],
+  summary: "The caller's purchases with product details",
+  security: bearerSecurity,
+  responses: {
+    200: {
+      description: 'Purchases; degraded entries when the products service fails',
+      headers: completedHeader,
+      content: { 'application/json': { schema: PurchaseListSchema } },
+    },
+    ...errorResponses(COMMON_ERRORS),
+  },
+});
+
+export const listAllPurchasesRoute = createRoute({
+  method: 'get',
+  path: '/compras/all',
+  tags: ['purchases'],
+  summary: 'Every purchase, newest first, paginated (ADMIN)',
+  security: bearerSecurity,
+  request: { query: PageQuerySchema },
+  responses: {
+    200: {
+      description: 'One page of purchases',
+      headers: completedHeader,
+      content: { 'application/json': { schema: PurchasePageSchema } },
+    },
+    ...errorResponses([...COMMON_ERRORS, 403]),
+  },
+});

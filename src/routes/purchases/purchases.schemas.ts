@@ -1,0 +1,98 @@
+import { z } from '@hono/zod-openapi';
+
+const ProductId = z.int().positive().openapi({ example: 1 });
+const Quantity = z.int().min(1).max(1000).openapi({ example: 2 });
+
+const LineSchema = z.object({ producto_id: ProductId, cantidad: Quantity }).openapi('PurchaseLine');
+
+/** Either `productos: [{producto_id, cantidad}]` or parallel `productos: [ids]` + `cantidades`. */
+export const PurchaseBodySchema = z
+  .object({
+    productos: z
+      .array(z.union([LineSchema, ProductId]))
+      .min(1)
+      .max(100)
+      .openapi({ description: '1..100 lines: objects, or product ids with `cantidades` alongside' }),
+    cantidades: z.array(Quantity).optional().openapi({ description: 'Quantities of the parallel form' }),
+    datos_adicionales: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .openapi({ description: 'Passed to the users service; never overrides productos/cantidades' }),
+  })
+  .superRefine((body, ctx) => {
+    const ids = body.productos.filter((item) => typeof item === 'number').length;
+    if (ids > 0 && ids < body.productos.length) {
+      ctx.addIssue({ code: 'custom', path: ['productos'], message: 'Use either objects or ids, not both' });
+    } else if (ids > 0 && body.cantidades?.length !== ids) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cantidades'],
+        message: 'cantidades must have one quantity per id in productos',
+      });
+    }
+  })
+  .openapi('PurchaseRequest', {
+    example: { productos: [{ producto_id: 1, cantidad: 2 }], datos_adicionales: { metodo_pago: 'tarjeta' } },
+  });
+
+export type PurchaseBody = z.infer<typeof PurchaseBodySchema>;
+
+export const IdempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1..255 visible ASCII characters without spaces')
+  .openapi({ example: 'compra-2025-10-21-0001' });
+
+export const PurchaseHeadersSchema = z.object({ 'idempotency-key': IdempotencyKeySchema.optional() });
+
+const PurchaseCore = {
+  id: z.int(),
+  fechaCompra: z.string().openapi({ example: '2025-10-21T12:30:11.123456' }),
+  usuarioId: z.int().nullable(),
+  productos: z.array(z.int()),
+  cantidades: z.array(z.int()),
+};
+
+export const RegisteredPurchaseSchema = z
+  .looseObject({
+    ...PurchaseCore,
+    productos_detalle: z.array(
+      z.object({
+        producto_id: z.int(),
+        cantidad: z.int(),
+        nombre: z.string(),
+        precio: z.number(),
+        tipo: z.string(),
+        requiere_receta: z.boolean(),
+        subtotal: z.number(),
+      }),
+    ),
+    total: z.number(),
+  })
+  .openapi('RegisteredPurchase');
+
+const LineDetailSchema = z.union([
+  z.object({
+    producto_id: z.int(),
+    cantidad: z.int(),
+    nombre: z.string(),
+    precio: z.number(),
+    tipo: z.string(),
+    stock: z.int(),
+  }),
+  z.object({ producto_id: z.int(), cantidad: z.int(), error: z.string().openapi({ example: 'Producto no disponible' }) }),
+]);
+
+const EnrichedPurchaseSchema = z
+  .looseObject({ ...PurchaseCore, productos_detalle: z.array(LineDetailSchema) })
+  .openapi('EnrichedPurchase');
+
+export const PurchaseListSchema = z.object({ compras: z.array(EnrichedPurchaseSchema) }).openapi('PurchaseList');
+
+export const PurchasePageSchema = z
+  .object({ compras: z.array(EnrichedPurchaseSchema), page: z.int(), pagesize: z.int(), total: z.int() })
+  .openapi('PurchasePage');
+
+export const PageQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).default(1).openapi({ example: 1 }),
+  pagesize: z.coerce.number().int().min(1).max(100).default(50).openapi({ example: 50 }),
+});

@@ -1,0 +1,41 @@
+import { z } from '@hono/zod-openapi';
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.string().openapi({ example: 'Insufficient stock for Loratadina 10mg' }),
+    code: z.string().openapi({ example: 'INSUFFICIENT_STOCK' }),
+    details: z.record(z.string(), z.unknown()).optional(),
+    requestId: z.string().openapi({ example: '5b0b2f3e-3c6a-4d1e-9a57-0f8f6f1f9a10' }),
+  })
+  .openapi('Error');
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'VALIDATION_ERROR: the body, query, path or a header is invalid (details.issues lists each field path)',
+  401: 'UNAUTHENTICATED: missing, malformed, expired or badly signed bearer token (WWW-Authenticate: Bearer)',
+  403: 'FORBIDDEN: the token is valid but its role or owner may not do this',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'PAYLOAD_TOO_LARGE: body over the configured limit',
+  415: 'UNSUPPORTED_MEDIA_TYPE: the body must be application/json',
+  422: 'Unprocessable',
+  500: 'INTERNAL: unexpected error',
+  503: 'UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After)',
+  504: 'UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service)',
+};
+
+const json = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ErrorBodySchema } },
+});
+
+/** The error responses of a route, each in the uniform body; `overrides` refines a description. */
+export function errorResponses<S extends number>(statuses: readonly S[], overrides: Partial<Record<S, string>> = {}) {
+  return Object.fromEntries(
+    statuses.map((status) => [status, json(overrides[status] ?? DESCRIPTIONS[status] ?? 'Error')]),
+  ) as Record<S, ReturnType<typeof json>>;
+}
+
+/** Responses every authenticated upstream-backed route can give. */
+export const COMMON_ERRORS = [400, 401, 500, 503, 504] as const;
+
+export const bearerSecurity = [{ bearerAuth: [] }];

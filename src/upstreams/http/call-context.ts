@@ -1,0 +1,15 @@
+/** The part of a request's context an upstream call needs: identity headers and the budget. */
+export interface CallContext {
+  requestId: string;
+  authorization?: string;
+  traceparent?: string;
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+export type CallOutcome = 'success' | 'rejected' | 'timeout' | 'unavailable' | 'circuit-open' | 'bad-response';
+
+/** Told about every upstream call, for metrics and Server-Timing. */
+export interface UpstreamObserver {
+  onCall(event: { service: string; operation: string; outcome: CallOutcome; durationMs: number }): void;
+}

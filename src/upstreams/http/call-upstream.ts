@@ -1,0 +1,143 @@
+import type { KyInstance } from 'ky';
+import type { z } from 'zod';
+import type { ServiceName } from '../../config/config.js';
+import { UpstreamError } from '../../errors/upstream-error.js';
+import { childTraceparent } from '../../observability/trace-context.js';
+import type { ServiceBreaker } from './create-breaker.js';
+import type { CallContext, UpstreamObserver } from './call-context.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface UpstreamRequest<T> {
+  operation: string;
+  method: HttpMethod;
+  /** Relative to the service's base URL, without a leading slash. */
+  path: string;
+  searchParams?: Record<string, string | number | boolean>;
+  json?: unknown;
+  idempotencyKey?: string;
+  /** Parses a 2xx body; a mismatch is the upstream's failure, not ours. */
+  schema: z.ZodType<T>;
+}
+
+export interface UpstreamDeps {
+  service: ServiceName;
+  http: KyInstance;
+  breaker: ServiceBreaker;
+  upstreamTimeoutMs: number;
+  /** Whether the caller's Authorization is forwarded (users and queue services check it). */
+  forwardAuthorization: boolean;
+  observer?: UpstreamObserver;
+}
+
+/** One upstream service, called through its breaker within the request's budget. */
+export interface Upstream {
+  readonly service: ServiceName;
+  call<T>(request: UpstreamRequest<T>, ctx: CallContext): Promise<T>;
+}
+
+const MIN_RETRY_BUDGET_MS = 50;
+
+export function createUpstream(deps: UpstreamDeps): Upstream {
+  const { service } = deps;
+
+  async function attempt<T>(request: UpstreamRequest<T>, ctx: CallContext): Promise<T> {
+    const remaining = ctx.deadline - Date.now();
+    if (remaining <= 0) throw new UpstreamError(service, 'timeout', { message: `${service}: request budget spent` });
+    const timeoutSignal = AbortSignal.timeout(Math.min(deps.upstreamTimeoutMs, remaining));
+    const signal = ctx.signal ? AbortSignal.any([timeoutSignal, ctx.signal]) : timeoutSignal;
+
+    try {
+      const response = await deps.http(request.path, {
+        method: request.method,
+        headers: upstreamHeaders(request, ctx, deps.forwardAuthorization),
+        ...(request.searchParams ? { searchParams: request.searchParams } : {}),
+        ...(request.json !== undefined ? { json: request.json } : {}),
+        signal,
+      });
+      const text = await response.text();
+      if (response.status >= 500) throw new UpstreamError(service, 'unavailable', { status: response.status });
+      if (response.status >= 400) {
+        throw new UpstreamError(service, 'rejected', { status: response.status, body: parseJsonOrText(text) });
+      }
+      return parseBody(service, request.schema, text);
+    } catch (error) {
+      if (error instanceof UpstreamError) throw error;
+      if (timeoutSignal.aborted) throw new UpstreamError(service, 'timeout', { cause: error });
+      throw new UpstreamError(service, 'unavailable', { cause: error });
+    }
+  }
+
+  return {
+    service,
+    async call<T>(request: UpstreamRequest<T>, ctx: CallContext): Promise<T> {
+      const started = performance.now();
+      try {
+        const result = await deps.breaker.run(async () => {
+          try {
+            return await attempt(request, ctx);
+          } catch (error) {
+            // Reads are safe to repeat once after a network error (not after a timeout or a 5xx:
+            // a slow or failing service must not receive double the load).
+            const retryable =
+              request.method === 'GET' &&
+              error instanceof UpstreamError &&
+              error.kind === 'unavailable' &&
+              error.status === undefined &&
+              ctx.deadline - Date.now() > MIN_RETRY_BUDGET_MS;
+            if (!retryable) throw error;
+            return attempt(request, ctx);
+          }
+        });
+        report('success');
+        return result;
+      } catch (error) {
+        report(error instanceof UpstreamError ? error.kind : 'unavailable');
+        throw error;
+      }
+
+      function report(outcome: Parameters<UpstreamObserver['onCall']>[0]['outcome']) {
+        deps.observer?.onCall({
+          service,
+          operation: request.operation,
+          outcome,
+          durationMs: performance.now() - started,
+        });
+      }
+    },
+  };
+}
+
+function upstreamHeaders(request: UpstreamRequest<unknown>, ctx: CallContext, forwardAuthorization: boolean) {
+  // Built from scratch: only allow-listed headers ever reach an upstream.
+  const headers: Record<string, string> = { accept: 'application/json', 'x-request-id': ctx.requestId };
+  if (ctx.traceparent) headers.traceparent = childTraceparent(ctx.traceparent);
+  if (forwardAuthorization && ctx.authorization) headers.authorization = ctx.authorization;
+  if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
+  return headers;
+}
+
+function parseBody<T>(service: ServiceName, schema: z.ZodType<T>, text: string): T {
+  let value: unknown;
+  try {
+    value = text.length === 0 ? undefined : JSON.parse(text);
+  } catch (error) {
+    throw new UpstreamError(service, 'bad-response', { message: `${service}: body is not JSON`, cause: error });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new UpstreamError(service, 'bad-response', {
+      message: `${service}: unexpected response shape`,
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+function parseJsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

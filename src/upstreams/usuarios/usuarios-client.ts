@@ -1,0 +1,46 @@
+import type { CallContext } from '../http/call-context.js';
+import type { Upstream } from '../http/call-upstream.js';
+import { PurchaseListSchema, PurchaseSchema, UserListSchema, type Purchase, type User } from './usuarios-payloads.js';
+
+export type { Purchase, User } from './usuarios-payloads.js';
+
+export interface PurchaseRegistration {
+  productos: number[];
+  cantidades: number[];
+  /** Extra top-level keys the frontend sent; never allowed to replace the validated lines. */
+  extra?: Record<string, unknown>;
+  idempotencyKey?: string;
+}
+
+/** The users/purchases service. Every call forwards the caller's token, which it checks. */
+export interface UsersClient {
+  /** A write: never retried; a timeout leaves its outcome unknown. */
+  registerPurchase(input: PurchaseRegistration, ctx: CallContext): Promise<Purchase>;
+  listMyPurchases(ctx: CallContext): Promise<Purchase[]>;
+  listAllPurchases(ctx: CallContext): Promise<Purchase[]>;
+  listUsers(ctx: CallContext): Promise<User[]>;
+}
+
+export function createUsersClient(upstream: Upstream): UsersClient {
+  return {
+    registerPurchase({ productos, cantidades, extra, idempotencyKey }, ctx) {
+      return upstream.call(
+        {
+          operation: 'registerPurchase',
+          method: 'POST',
+          path: 'api/compras',
+          json: { ...extra, usuarioId: null, productos, cantidades },
+          schema: PurchaseSchema,
+          ...(idempotencyKey ? { idempotencyKey } : {}),
+        },
+        ctx,
+      );
+    },
+    listMyPurchases: (ctx) =>
+      upstream.call({ operation: 'listMyPurchases', method: 'GET', path: 'api/compras/me', schema: PurchaseListSchema }, ctx),
+    listAllPurchases: (ctx) =>
+      upstream.call({ operation: 'listAllPurchases', method: 'GET', path: 'api/compras/all', schema: PurchaseListSchema }, ctx),
+    listUsers: (ctx) =>
+      upstream.call({ operation: 'listUsers', method: 'GET', path: 'api/user/all', schema: UserListSchema }, ctx),
+  };
+}
