@@ -1,0 +1,60 @@
+// Entry point of the mock upstreams: one MockState shared by the five service apps. The same
+// apps back the msw handlers (mocks/handlers) and the real HTTP servers (mocks/servers).
+import type { Hono } from 'hono';
+import { createFacturasApp } from './apps/facturas-app.js';
+import type { MockAppOptions } from './apps/mock-app.js';
+import { createProductosApp } from './apps/productos-app.js';
+import { createRecetasApp } from './apps/recetas-app.js';
+import { createTareasApp } from './apps/tareas-app.js';
+import { createUsuariosApp } from './apps/usuarios-app.js';
+import { MockState } from './state.js';
+import type { RecordedCall, ServiceName } from './state.js';
+
+export { MockState, SERVICE_NAMES } from './state.js';
+export type { RecordedCall, ServiceName } from './state.js';
+export type { MockAppOptions } from './apps/mock-app.js';
+export { signMockToken, verifyBearer } from './auth.js';
+export type { MockRole, MockTokenClaims, SignMockTokenInput } from './auth.js';
+export { createSeed } from './data/seed.js';
+export {
+  SEED_CMP,
+  SEED_DNI,
+  SEED_PRODUCT_IDS,
+  SEED_RECETA_IDS,
+  SEED_TASK_IDS,
+  SEED_USER_IDS,
+} from './data/seed-ids.js';
+export type { SeedRecetaName } from './data/seed-ids.js';
+export type * from './data/types.js';
+
+export interface MockUpstreamsOptions extends MockAppOptions {
+  /** The services' clock (seed dates, timestamps, idempotency windows); defaults to real time. */
+  now?: () => Date;
+}
+
+export interface MockUpstreams {
+  state: MockState;
+  apps: Record<ServiceName, Hono>;
+  /** Recorded calls (a copy), optionally of one service only, in arrival order. */
+  calls(service?: ServiceName): RecordedCall[];
+  /** Restores the seed and forgets every recorded call. */
+  reset(): void;
+}
+
+export function createMockUpstreams(options: MockUpstreamsOptions): MockUpstreams {
+  const state = new MockState(options.now);
+  const appOptions: MockAppOptions = { jwtSecret: options.jwtSecret, taskExecutionDelayMs: options.taskExecutionDelayMs };
+  const apps: Record<ServiceName, Hono> = {
+    usuarios: createUsuariosApp(state, appOptions),
+    productos: createProductosApp(state, appOptions),
+    recetas: createRecetasApp(state, appOptions),
+    tareas: createTareasApp(state, appOptions),
+    facturas: createFacturasApp(state, appOptions),
+  };
+  return {
+    state,
+    apps,
+    calls: (service) => state.calls.filter((call) => service === undefined || call.service === service),
+    reset: () => state.reset(),
+  };
+}

@@ -1,0 +1,127 @@
+import { Writable } from 'node:stream';
+import { setupServer } from 'msw/node';
+import { createApp } from '../../src/app.js';
+import { loadConfig, type Config, type ServiceName } from '../../src/config/config.js';
+import { createDeps, type GatewayDeps } from '../../src/deps.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { GatewayMetrics } from '../../src/observability/metrics.js';
+import { createMockUpstreams, signMockToken, SEED_DNI, type MockUpstreams, type RecordedCall } from '../../mocks/index.js';
+import { createMswHandlers } from '../../mocks/handlers/msw-handlers.js';
+
+export const TEST_SECRET = 'integration-test-secret-of-at-least-32-bytes';
+
+export const BASE_URLS: Record<ServiceName, string> = {
+  usuarios: 'http://usuarios.test',
+  productos: 'http://productos.test',
+  recetas: 'http://recetas.test',
+  tareas: 'http://tareas.test',
+  facturas: 'http://facturas.test',
+};
+
+export const testEnv = (env: Record<string, string> = {}): Record<string, string> => ({
+  JWT_SECRET: TEST_SECRET,
+  URL_USUARIOS_COMPRAS: BASE_URLS.usuarios,
+  URL_PRODUCTOS_OFERTAS: BASE_URLS.productos,
+  URL_RECETAS_MEDICOS: BASE_URLS.recetas,
+  URL_TAREAS: BASE_URLS.tareas,
+  URL_FACTURAS: BASE_URLS.facturas,
+  LOG_LEVEL: 'info',
+  ...env,
+});
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  const loaded = loadConfig(testEnv(env));
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  return loaded.config;
+}
+
+/** Everything the gateway logged, one parsed JSON object per line. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void) {
+    this.lines.push(...chunk.toString().split('\n').filter(Boolean));
+    done();
+  }
+  entries(): Array<Record<string, unknown>> {
+    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+/**
+ * The gateway app over msw-backed mock upstreams (unhandled requests are errors). One msw server
+ * per test file: call `listen()` in beforeAll, `reset()` in beforeEach, `close()` in afterAll.
+ */
+export function createHarness(env: Record<string, string> = {}) {
+  const mocks: MockUpstreams = createMockUpstreams({ jwtSecret: TEST_SECRET, taskExecutionDelayMs: 20 });
+  const msw = setupServer(...createMswHandlers(mocks, BASE_URLS));
+  const logs = new LogCapture();
+  let deps: GatewayDeps;
+  let app: ReturnType<typeof createApp>;
+
+  const build = () => {
+    deps = createDeps(testConfig(env), {
+      logger: createLogger('info', logs),
+      metrics: new GatewayMetrics({ processMetrics: false }),
+    });
+    app = createApp(deps);
+  };
+  build();
+
+  return {
+    mocks,
+    msw,
+    logs,
+    get app() {
+      return app;
+    },
+    get deps() {
+      return deps;
+    },
+    listen: () => msw.listen({ onUnhandledRequest: 'error' }),
+    /** Fresh seed, fresh breakers and memory, no msw overrides. */
+    reset: () => {
+      msw.resetHandlers();
+      mocks.reset();
+      logs.lines.length = 0;
+      deps.close();
+      build();
+    },
+    close: () => {
+      msw.close();
+      deps.close();
+    },
+    calls: (service?: ServiceName): RecordedCall[] => mocks.calls(service),
+    /** Calls that could change something upstream. */
+    writes: (service?: ServiceName) => mocks.calls(service).filter((call) => call.method !== 'GET'),
+    request: (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
+      const { token, json, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (token) headers.set('authorization', `Bearer ${token}`);
+      if (json !== undefined) headers.set('content-type', 'application/json');
+      return app.request(path, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+    },
+  };
+}
+
+export type Harness = ReturnType<typeof createHarness>;
+
+export const tokens = {
+  ana: () => signMockToken(TEST_SECRET, { dni: SEED_DNI.ana, role: 'CLIENTE' }),
+  luis: () => signMockToken(TEST_SECRET, { dni: SEED_DNI.luis, role: 'CLIENTE' }),
+  pedro: () => signMockToken(TEST_SECRET, { dni: SEED_DNI.pedro, role: 'CLIENTE' }),
+  admin: () => signMockToken(TEST_SECRET, { dni: SEED_DNI.admin, role: 'ADMIN' }),
+};
+
+export const API = '/api/orchestrator';
+
+/** Reads a JSON error body and checks the uniform shape on the way. */
+export async function errorBody(response: Response) {
+  const body = (await response.json()) as { error: string; code: string; details?: Record<string, unknown>; requestId: string };
+  if (body.requestId !== response.headers.get('x-request-id')) {
+    throw new Error(`requestId ${body.requestId} differs from X-Request-Id ${response.headers.get('x-request-id')}`);
+  }
+  return body;
+}
