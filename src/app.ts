@@ -6,15 +6,17 @@ import type { GatewayDeps } from './deps.js';
 import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handlers.js';
 import { authenticate } from './http/middleware/authenticate.js';
-import { limitBody } from './http/middleware/body-limits.js';
+import { limitBodies } from './http/middleware/body-limits.js';
 import { observeRequests } from './http/middleware/observe-requests.js';
 import { requestBudget } from './http/middleware/request-budget.js';
 import { validationHook } from './http/validation-hook.js';
 import { buildOpenApiDocument, registerSecurityScheme } from './routes/docs/openapi-document.js';
 import { swaggerUi } from './routes/docs/swagger-ui.js';
 import { healthRoutes } from './routes/health/index.js';
+import { invoiceRoutes } from './routes/invoices/index.js';
 import { prescriptionRoutes } from './routes/prescriptions/index.js';
 import { purchaseRoutes } from './routes/purchases/index.js';
+import { taskRoutes } from './routes/tasks/index.js';
 
 export const API_PREFIX = '/api/orchestrator';
 const HSTS = 'max-age=31536000; includeSubDomains';
@@ -41,13 +43,19 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
     );
   }
   app.use(requestBudget(config.requestTimeoutMs));
-  app.use(`${API_PREFIX}/*`, limitBody(config.bodyLimitBytes));
+  // Invoice batches are the one large body: 1000 invoices need more than the default limit.
+  app.use(
+    `${API_PREFIX}/*`,
+    limitBodies(config.bodyLimitBytes, { [`${API_PREFIX}/facturas`]: config.invoiceBodyLimitBytes }),
+  );
 
   const auth = authenticate(deps.verifyToken);
   const api = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
   api.route('/', healthRoutes(deps.health));
   api.route('/', purchaseRoutes(deps.purchases, auth));
   api.route('/', prescriptionRoutes(deps.prescriptions, auth));
+  api.route('/', taskRoutes(deps.tasks, auth));
+  api.route('/', invoiceRoutes(deps.invoices, auth));
   app.route(API_PREFIX, api);
 
   registerSecurityScheme(app);

@@ -9,13 +9,18 @@ import { IdempotencyMemory } from './domain/shared/idempotency-memory.js';
 import { KeyedMutex } from './domain/shared/keyed-mutex.js';
 import { createLogger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/metrics.js';
+import { submitInvoices } from './domain/invoices/submit-invoices.js';
+import { integrationTasks, type IntegrationTaskUseCases } from './domain/tasks/integration-tasks.js';
+import type { InvoiceUseCases } from './routes/invoices/index.js';
 import type { PrescriptionUseCases } from './routes/prescriptions/index.js';
 import type { PurchaseUseCases } from './routes/purchases/index.js';
 import { createUpstream, type Upstream } from './upstreams/http/call-upstream.js';
 import { createBreaker, type ServiceBreaker } from './upstreams/http/create-breaker.js';
 import { createHttpClient } from './upstreams/http/create-http-client.js';
+import { createInvoicesClient } from './upstreams/facturas/facturas-client.js';
 import { createProductsClient } from './upstreams/productos/productos-client.js';
 import { createPrescriptionsClient } from './upstreams/recetas/recetas-client.js';
+import { createTasksClient } from './upstreams/tareas/tareas-client.js';
 import { createUsersClient } from './upstreams/usuarios/usuarios-client.js';
 
 const PURCHASE_REPLAY_WINDOW_MS = 10 * 60_000;
@@ -39,6 +44,8 @@ export interface GatewayDeps {
   health: HealthStatus & { startDraining(): void };
   purchases: PurchaseUseCases;
   prescriptions: PrescriptionUseCases;
+  tasks: IntegrationTaskUseCases;
+  invoices: InvoiceUseCases;
   /** Stops breaker timers; call on shutdown. */
   close(): void;
 }
@@ -81,6 +88,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
   const users = createUsersClient(upstreams.usuarios);
   const products = createProductsClient(upstreams.productos);
   const prescriptionsClient = createPrescriptionsClient(upstreams.recetas);
+  const invoicesClient = createInvoicesClient(upstreams.facturas);
   const validity = { prescriptionValidityDays: config.prescriptionValidityDays, now };
 
   const purchaseDeps = {
@@ -114,6 +122,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     },
     prescriptions: {
       updatePrescriptionState: (id, state, ctx) => updatePrescriptionState(prescriptionDeps, id, state, ctx),
+    },
+    tasks: integrationTasks(createTasksClient(upstreams.tareas)),
+    invoices: {
+      submitInvoices: (invoices, key, ctx) => submitInvoices(invoicesClient, invoices, key, ctx),
     },
     close: () => {
       for (const service of SERVICE_NAMES) breakers[service].shutdown();

@@ -61,6 +61,7 @@ export const EnvSchema = z
         message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together',
       });
     }
-  });
+    // Run even when some variable failed: start-up reports every bad variable at once.
+  }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -43,8 +43,13 @@ export class KeyedMutex {
     const outcome = await Promise.race([previous.then(() => 'acquired' as const), timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
-      // Give up our place: whoever queued behind us follows straight after `previous`.
-      releaseMine();
+      // Give up our place: whoever queued behind us follows straight after `previous`. The key
+      // stays taken until `previous` is done, so it is forgotten only then (and only if nobody
+      // queued since); forgetting it now would let a newcomer in beside the current holder.
+      release();
+      void tail.then(() => {
+        if (this.tails.get(key) === tail) this.tails.delete(key);
+      });
       throw new UpstreamError(service, 'timeout', { message: `${service}: request budget spent waiting for a stock lock` });
     }
     return releaseMine;

@@ -1,4 +1,5 @@
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { GatewayError } from '../../errors/gateway-error.js';
 
 /** Hono's body limit, answering in the uniform error body (also for chunked bodies without Content-Length). */
@@ -8,5 +9,15 @@ export function limitBody(maxSize: number) {
     onError: () => {
       throw new GatewayError('PAYLOAD_TOO_LARGE', { message: `Request body exceeds ${maxSize} bytes` });
     },
+  });
+}
+
+/** `defaultMax` for every path but the exact ones (trailing slash ignored) given their own limit. */
+export function limitBodies(defaultMax: number, perPath: Record<string, number>) {
+  const fallback = limitBody(defaultMax);
+  const special = new Map(Object.entries(perPath).map(([path, max]) => [path, limitBody(max)]));
+  return createMiddleware(async (c, next) => {
+    const limiter = special.get(c.req.path.replace(/\/+$/, '')) ?? fallback;
+    return limiter(c, next);
   });
 }

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { IdempotencyKeySchema } from '../shared/idempotency-key.js';
 
 const ProductId = z.int().positive().openapi({ example: 1 });
 const Quantity = z.int().min(1).max(1000).openapi({ example: 2 });
@@ -36,11 +37,6 @@ export const PurchaseBodySchema = z
   });
 
 export type PurchaseBody = z.infer<typeof PurchaseBodySchema>;
-
-export const IdempotencyKeySchema = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1..255 visible ASCII characters without spaces')
-  .openapi({ example: 'compra-2025-10-21-0001' });
 
 export const PurchaseHeadersSchema = z.object({ 'idempotency-key': IdempotencyKeySchema.optional() });
 

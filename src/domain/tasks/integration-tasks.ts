@@ -1,0 +1,66 @@
+import { GatewayError, validationError } from '../../errors/gateway-error.js';
+import { isRejectedWith } from '../../errors/upstream-error.js';
+import type { Task, TaskChanges, TaskConfig, TasksClient } from '../../upstreams/tareas/tareas-client.js';
+import type { RequestContext } from '../request-context.js';
+
+export type { Task, TaskChanges, TaskConfig } from '../../upstreams/tareas/tareas-client.js';
+
+export interface ExecutionAccepted {
+  detail: string;
+  task_id: number;
+  /** The task's status when it was enqueued; poll GET /integration-tasks/{id} for the outcome. */
+  status: string;
+}
+
+const taskNotFound = (id: number) =>
+  new GatewayError('TASK_NOT_FOUND', { message: `Task ${id} not found`, details: { task_id: id } });
+
+/**
+ * The service answers 400 `{"error": "..."}` for input it refuses; that is the caller's
+ * mistake, so it is shown as a validation error rather than an upstream failure.
+ */
+async function withBadRequestsAsValidation<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isRejectedWith(error, 400)) {
+      const body = error.body as { error?: unknown } | undefined;
+      const message = typeof body?.error === 'string' ? body.error : 'The task service rejected the request';
+      throw validationError([{ path: '', message }]);
+    }
+    throw error;
+  }
+}
+
+/** The integration-task use-cases; each is scoped to the caller by their forwarded token. */
+export function integrationTasks(client: TasksClient) {
+  const findTask = async (id: number, ctx: RequestContext): Promise<Task> => {
+    // The service has no single-task read: the caller's list is the source of truth.
+    const task = (await client.listTasks(ctx)).find((candidate) => candidate.id === id);
+    if (!task) throw taskNotFound(id);
+    return task;
+  };
+
+  return {
+    listTasks: (ctx: RequestContext) => client.listTasks(ctx),
+    getTask: findTask,
+    createTask: (task: { name: string; config: TaskConfig }, ctx: RequestContext) =>
+      withBadRequestsAsValidation(client.createTask(task, ctx)),
+    async updateTask(id: number, changes: TaskChanges, ctx: RequestContext): Promise<Task> {
+      const task = await withBadRequestsAsValidation(client.updateTask(id, changes, ctx));
+      if (!task) throw taskNotFound(id);
+      return task;
+    },
+    async deleteTask(id: number, ctx: RequestContext): Promise<void> {
+      if (!(await client.deleteTask(id, ctx))) throw taskNotFound(id);
+    },
+    /** Enqueues only a task the caller owns: the service itself would enqueue any id blindly. */
+    async executeTask(id: number, ctx: RequestContext): Promise<ExecutionAccepted> {
+      const task = await findTask(id, ctx);
+      const answer = await client.executeTask(id, ctx);
+      return { detail: answer.detail, task_id: Number(answer.task_id), status: task.status };
+    },
+  };
+}
+
+export type IntegrationTaskUseCases = ReturnType<typeof integrationTasks>;
