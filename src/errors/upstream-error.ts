@@ -7,8 +7,9 @@ import type { ServiceName } from '../config/config.js';
  * - `circuit-open`: the breaker refused the call; nothing was sent.
  * - `bad-response`: a 2xx whose body broke the contract (not JSON, wrong shape).
  * - `rejected`: a 4xx; handed to the use-case, which knows what 404 means for it.
+ * - `cancelled`: the client went away and the (read) call was abandoned; not the upstream's fault.
  */
-export type UpstreamFailureKind = 'timeout' | 'unavailable' | 'circuit-open' | 'bad-response' | 'rejected';
+export type UpstreamFailureKind = 'timeout' | 'unavailable' | 'circuit-open' | 'bad-response' | 'rejected' | 'cancelled';
 
 export class UpstreamError extends Error {
   readonly service: ServiceName | 'jwks';

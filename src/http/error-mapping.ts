@@ -40,6 +40,9 @@ function fromUpstream(error: UpstreamError): GatewayError {
       return unavailable(service, error, { reason: 'unexpected_status', status: error.status });
     case 'bad-response':
       return unavailable(service, error, { reason: 'invalid_response' });
+    case 'cancelled':
+      // Only reached when the client is already gone; nobody reads this answer.
+      return unavailable(service, error, { reason: 'client_closed_request' });
     case 'unavailable':
       return unavailable(service, error, error.status ? { reason: 'upstream_error', status: error.status } : {});
   }

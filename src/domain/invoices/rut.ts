@@ -5,9 +5,12 @@ const RUT = /^(\d{1,3}(?:\.?\d{3}){0,2})-([\dkK])$/;
  * digit is right: modulo 11 over the body's digits weighted 2,3,4,5,6,7,2,... from the right.
  */
 export function isValidRut(value: string): boolean {
-  const match = RUT.exec(value.trim());
+  // No trimming: the value is forwarded as sent, so " 11111111-1" must not pass as a RUT.
+  const match = RUT.exec(value);
   if (!match) return false;
   const body = (match[1] as string).replaceAll('.', '');
+  // A RUT body has at most 8 digits (up to 99.999.999); the pattern alone lets 9 through.
+  if (body.length > 8) return false;
   return checkDigit(body) === (match[2] as string).toUpperCase();
 }
 

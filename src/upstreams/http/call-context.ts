@@ -1,3 +1,5 @@
+import type { UpstreamFailureKind } from '../../errors/upstream-error.js';
+
 /** The part of a request's context an upstream call needs: identity headers and the budget. */
 export interface CallContext {
   requestId: string;
@@ -7,7 +9,7 @@ export interface CallContext {
   signal?: AbortSignal;
 }
 
-export type CallOutcome = 'success' | 'rejected' | 'timeout' | 'unavailable' | 'circuit-open' | 'bad-response';
+export type CallOutcome = 'success' | UpstreamFailureKind;
 
 /** Told about every upstream call, for metrics and Server-Timing. */
 export interface UpstreamObserver {

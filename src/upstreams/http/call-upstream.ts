@@ -4,7 +4,7 @@ import type { ServiceName } from '../../config/config.js';
 import { UpstreamError } from '../../errors/upstream-error.js';
 import { childTraceparent } from '../../observability/trace-context.js';
 import type { ServiceBreaker } from './create-breaker.js';
-import type { CallContext, UpstreamObserver } from './call-context.js';
+import type { CallContext, CallOutcome, UpstreamObserver } from './call-context.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -45,7 +45,9 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
     const remaining = ctx.deadline - Date.now();
     if (remaining <= 0) throw new UpstreamError(service, 'timeout', { message: `${service}: request budget spent` });
     const timeoutSignal = AbortSignal.timeout(Math.min(deps.upstreamTimeoutMs, remaining));
-    const signal = ctx.signal ? AbortSignal.any([timeoutSignal, ctx.signal]) : timeoutSignal;
+    // A client hanging up abandons reads, never writes: a half-done purchase is worse than a finished one.
+    const clientSignal = request.method === 'GET' ? ctx.signal : undefined;
+    const signal = clientSignal ? AbortSignal.any([timeoutSignal, clientSignal]) : timeoutSignal;
 
     try {
       const response = await deps.http(request.path, {
@@ -64,6 +66,7 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
       if (timeoutSignal.aborted) throw new UpstreamError(service, 'timeout', { cause: error });
+      if (clientSignal?.aborted) throw new UpstreamError(service, 'cancelled', { cause: error });
       throw new UpstreamError(service, 'unavailable', { cause: error });
     }
   }
@@ -96,7 +99,7 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
         throw error;
       }
 
-      function report(outcome: Parameters<UpstreamObserver['onCall']>[0]['outcome']) {
+      function report(outcome: CallOutcome) {
         deps.observer?.onCall({
           service,
           operation: request.operation,

@@ -35,8 +35,10 @@ export function createBreaker(service: ServiceName, options: BreakerOptions): Se
     errorThresholdPercentage: options.errorThresholdPercentage,
     volumeThreshold: options.volumeThreshold,
     resetTimeout: options.resetTimeoutMs,
-    // A 4xx is the upstream working as designed; it must never open the breaker.
-    errorFilter: (error: unknown) => error instanceof UpstreamError && error.kind === 'rejected',
+    // A 4xx is the upstream working as designed, and a client hanging up is nobody's failure:
+    // neither may open the breaker.
+    errorFilter: (error: unknown) =>
+      error instanceof UpstreamError && (error.kind === 'rejected' || error.kind === 'cancelled'),
   });
   let openedAt = 0;
   breaker.on('open', () => {
