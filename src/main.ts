@@ -12,7 +12,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const deps = createDeps(loaded.config);
-  const gateway = await startServer(deps);
+  const gateway = await startServer(deps).catch((error: NodeJS.ErrnoException) => {
+    console.error(`cannot listen on ${loaded.config.host}:${loaded.config.port}: ${error.code ?? error.message}`);
+    process.exit(1);
+  });
   deps.logger.info({ url: gateway.url, upstreams: loaded.config.upstreamUrls }, 'gateway listening');
 
   let stopping = false;

@@ -18,7 +18,7 @@ export async function startServer(deps: GatewayDeps): Promise<RunningGateway> {
   const { config } = deps;
   const app = createApp(deps);
   const tls = config.tls;
-  const server = await new Promise<Server>((resolve) => {
+  const server = await new Promise<Server>((resolve, reject) => {
     const started = serve(
       {
         fetch: app.fetch,
@@ -33,6 +33,8 @@ export async function startServer(deps: GatewayDeps): Promise<RunningGateway> {
       },
       () => resolve(started as Server),
     );
+    // EADDRINUSE and friends: a clear start-up failure instead of an unhandled 'error' event.
+    started.once('error', reject);
   });
   // Slow or stalled clients must not hold sockets forever (slow-loris).
   server.headersTimeout = 15_000;

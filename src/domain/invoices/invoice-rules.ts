@@ -22,5 +22,7 @@ export function isNotAfterTomorrowUtc(value: string, now: Date): boolean {
 /** At most two decimals, tolerant of binary floating point (1500.5 and 0.07 pass, 1.005 fails). */
 export function hasAtMostTwoDecimals(amount: number): boolean {
   const cents = amount * 100;
-  return Math.abs(cents - Math.round(cents)) < 1e-6 * Math.max(1, Math.abs(cents));
+  // Only rounding noise of `amount * 100` is tolerated (a few ulps): a tolerance of 1e-6 relative
+  // grew to half a cent at 5000 and let 5000.001 through.
+  return Math.abs(cents - Math.round(cents)) <= 16 * Number.EPSILON * Math.max(1, Math.abs(cents));
 }

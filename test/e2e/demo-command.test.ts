@@ -1,0 +1,132 @@
+// The demo command (`node dist/scripts/demo.js`): its printed tokens and curl lines work as
+// printed, and SIGINT stops everything with exit code 0.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT_MS, DEMO_JS, ensureBuilt, exitWithin, freePort, spawnNode, waitFor, type NodeProcess } from './helpers/e2e.js';
+
+interface CurlRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Splits a shell line into words: single quotes are literal, double quotes allow `\"`. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (ch === "'" || ch === '"') {
+      const end = line.indexOf(ch, i + 1);
+      if (end < 0) throw new Error(`unbalanced ${ch} in: ${line}`);
+      const quoted = line.slice(i + 1, end);
+      word = (word ?? '') + (ch === '"' ? quoted.replace(/\\(["\\$`])/g, '$1') : quoted);
+      i = end;
+    } else if (/\s/.test(ch)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? '') + ch;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** The request a printed `curl` line makes (only the options the demo prints). */
+function parseCurl(line: string): CurlRequest {
+  const [command, ...args] = shellWords(line);
+  expect(command).toBe('curl');
+  const request: Partial<CurlRequest> & { headers: Record<string, string> } = { headers: {} };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const value = () => {
+      const next = args[++i];
+      if (next === undefined) throw new Error(`${arg} without a value in: ${line}`);
+      return next;
+    };
+    if (arg === '-s' || arg === '--silent') continue;
+    else if (arg === '-X' || arg === '--request') request.method = value();
+    else if (arg === '-H' || arg === '--header') {
+      const header = value();
+      const colon = header.indexOf(':');
+      request.headers[header.slice(0, colon).trim().toLowerCase()] = header.slice(colon + 1).trim();
+    } else if (arg === '-d' || arg === '--data') request.body = value();
+    else if (arg.startsWith('-')) throw new Error(`unexpected curl option ${arg} in: ${line}`);
+    else request.url = new URL(arg);
+  }
+  if (!request.url) throw new Error(`no URL in: ${line}`);
+  return { method: request.method ?? (request.body === undefined ? 'GET' : 'POST'), url: request.url, headers: request.headers, body: request.body };
+}
+
+const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+/** The line printed right after the line that starts with `label`. */
+function lineAfter(lines: string[], label: string): string {
+  const index = lines.findIndex((line) => line.startsWith(label));
+  expect(index, label).toBeGreaterThanOrEqual(0);
+  return (lines[index + 1] ?? '').trim();
+}
+
+let demo: NodeProcess | undefined;
+let port: number;
+
+beforeAll(async () => {
+  await ensureBuilt();
+}, BUILD_TIMEOUT_MS);
+
+afterAll(async () => {
+  await demo?.kill();
+});
+
+describe('demo command', () => {
+  it('prints tokens and curl lines that answer as documented, then stops on SIGINT', async () => {
+    port = await freePort();
+    const proc = spawnNode(DEMO_JS, { PORT: String(port), HOST: '127.0.0.1' });
+    demo = proc;
+    await waitFor(
+      () => {
+        if (proc.hasExited()) throw new Error(`demo exited early:\n${proc.stdout()}\n${proc.stderr()}`);
+        return proc.stdout().includes('Ctrl-C stops everything');
+      },
+      { timeoutMs: 20_000, what: 'demo banner' },
+    );
+    const lines = proc.stdout().split('\n');
+
+    const cliente = lineAfter(lines, 'CLIENTE token');
+    const admin = lineAfter(lines, 'ADMIN token');
+    expect(cliente).toMatch(JWT);
+    expect(admin).toMatch(JWT);
+    expect(cliente).not.toBe(admin);
+
+    const requests = lines.filter((line) => line.startsWith('curl ')).map(parseCurl);
+    const bearer = (token: string) => `Bearer ${token}`;
+    const isPurchase = (r: CurlRequest, token: string) =>
+      r.method === 'POST' && r.url.pathname.endsWith('/compras') && r.headers.authorization === bearer(token) &&
+      r.headers['content-type'] === 'application/json';
+    const expected: Array<{ what: string; status: number; matches: (r: CurlRequest) => boolean }> = [
+      { what: 'health', status: 200, matches: (r) => r.method === 'GET' && r.url.pathname.endsWith('/health') },
+      { what: 'my purchases', status: 200, matches: (r) => r.method === 'GET' && r.url.pathname.endsWith('/compras/me') && r.headers.authorization === bearer(cliente) },
+      { what: 'a purchase', status: 201, matches: (r) => isPurchase(r, cliente) && !('cantidades' in JSON.parse(r.body ?? '{}')) },
+      { what: 'a low-stock purchase', status: 409, matches: (r) => isPurchase(r, cliente) && 'cantidades' in JSON.parse(r.body ?? '{}') },
+      { what: 'prescription VALIDADA', status: 200, matches: (r) => r.method === 'PUT' && /\/recetas\/estado\/[0-9a-f]{24}$/.test(r.url.pathname) && /VALIDADA/.test(r.body ?? '') },
+      { what: 'prescription with a bad doctor', status: 422, matches: (r) => r.method === 'PUT' && /\/recetas\/validar\/[0-9a-f]{24}$/.test(r.url.pathname) },
+      { what: 'all purchases (ADMIN)', status: 200, matches: (r) => r.method === 'GET' && r.url.pathname.endsWith('/compras/all') && r.headers.authorization === bearer(admin) },
+    ];
+    expect(requests).toHaveLength(expected.length);
+
+    for (const [i, request] of requests.entries()) {
+      const expectation = expected[i] as (typeof expected)[number];
+      expect(expectation.matches(request), `curl line ${i + 1} is ${expectation.what}`).toBe(true);
+      expect(request.url.host).toBe(`127.0.0.1:${port}`);
+      const res = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
+      const text = await res.text();
+      expect(res.status, `${expectation.what}: ${text}`).toBe(expectation.status);
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      JSON.parse(text);
+    }
+
+    proc.child.kill('SIGINT');
+    expect(await exitWithin(proc, 15_000)).toEqual({ code: 0, signal: null });
+  }, 60_000);
+});

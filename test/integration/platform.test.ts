@@ -1,0 +1,288 @@
+// Cross-cutting behaviour: health and readiness, uniform 404s, security and request-id headers,
+// trace propagation, the upstream header allow-list, body limits, CORS and log hygiene.
+import { HttpResponse, http } from 'msw';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SEED_RECETA_IDS } from '../../mocks/index.js';
+import { API, BASE_URLS, TEST_SECRET, createHarness, errorBody, tokens, type Harness } from '../helpers/harness.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
+const ALLOWED_UPSTREAM_HEADERS = ['authorization', 'x-request-id', 'traceparent', 'idempotency-key', 'content-type', 'accept'];
+const SERVICES = ['usuarios', 'productos', 'recetas', 'tareas', 'facturas'];
+
+const h = createHarness();
+beforeAll(h.listen);
+beforeEach(h.reset);
+afterAll(h.close);
+
+/** Ana's purchases: one call to the users service, then one per product on the products service. */
+const getMine = async (headers: Record<string, string> = {}, harness: Harness = h) =>
+  harness.request(`${API}/compras/me`, { token: await tokens.ana(), headers });
+
+/** An admin validating Luis's prescription: users (patient check), products and prescriptions. */
+const adminValidate = async (headers: Record<string, string> = {}) =>
+  h.request(`${API}/recetas/estado/${SEED_RECETA_IDS.luisPending}`, {
+    method: 'PUT',
+    token: await tokens.admin(),
+    headers,
+    json: { estadovalidacion: 'VALIDADA' },
+  });
+
+describe('health and readiness', () => {
+  it.each(['health', 'echo'])('answers GET /%s without a token', async (path) => {
+    const response = await h.request(`${API}/${path}`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'healthy', service: 'orchestrator', message: expect.any(String) });
+    expect(h.calls()).toEqual([]);
+  });
+
+  it.each(['health/', 'echo/', 'ready/'])('accepts a trailing slash on GET /%s', async (path) => {
+    expect((await h.request(`${API}/${path}`)).status).toBe(200);
+  });
+
+  it('accepts a trailing slash on an authenticated GET', async () => {
+    const response = await h.request(`${API}/compras/me/`, { token: await tokens.ana() });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toHaveProperty('compras');
+  });
+
+  it('reports ready with every upstream breaker closed', async () => {
+    const response = await h.request(`${API}/ready`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      upstreams: Object.fromEntries(SERVICES.map((service) => [service, { breaker: 'closed' }])),
+    });
+  });
+
+  it('reports draining with 503 once shutdown starts, while health stays up', async () => {
+    h.deps.health.startDraining();
+    const response = await h.request(`${API}/ready`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ status: 'draining' });
+    expect((await h.request(`${API}/health`)).status).toBe(200);
+  });
+});
+
+describe('unknown routes', () => {
+  it.each([`${API}/nope`, '/nope', `${API}/compras/me/extra`])('answers %s with a uniform 404 NOT_FOUND', async (path) => {
+    for (const token of [undefined, await tokens.ana()]) {
+      const response = await h.request(path, token ? { token } : {});
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toContain('application/json');
+      const body = await errorBody(response);
+      expect(body).toMatchObject({ code: 'NOT_FOUND', error: expect.any(String) });
+    }
+    expect(h.calls()).toEqual([]);
+  });
+});
+
+describe('response headers', () => {
+  it('sets nosniff and a request id on every kind of answer', async () => {
+    const responses = [
+      await h.request(`${API}/health`),
+      await h.request(`${API}/compras/me`),
+      await h.request('/nope'),
+      await getMine(),
+      await h.request('/metrics'),
+      await h.request('/api/schema'),
+    ];
+    h.deps.health.startDraining();
+    responses.push(await h.request(`${API}/ready`));
+    for (const response of responses) {
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-request-id')).toMatch(UUID);
+    }
+  });
+
+  it('adopts a valid client request id and sends it on every upstream call', async () => {
+    const response = await getMine({ 'x-request-id': 'abc-123_=' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('abc-123_=');
+    expect(h.calls().length).toBeGreaterThan(1);
+    for (const call of h.calls()) expect(call.headers['x-request-id']).toBe('abc-123_=');
+  });
+
+  it('uses an adopted request id in error bodies', async () => {
+    const response = await h.request(`${API}/compras/me`, { headers: { 'x-request-id': 'client-id-1' } });
+    expect((await errorBody(response)).requestId).toBe('client-id-1');
+  });
+
+  it('adopts a request id of exactly 255 characters', async () => {
+    const id = 'a'.repeat(255);
+    expect((await getMine({ 'x-request-id': id })).headers.get('x-request-id')).toBe(id);
+  });
+
+  it.each([
+    ['spaces', 'has some spaces'],
+    ['256 characters', 'a'.repeat(256)],
+    ['markup', '<script>'],
+  ])('replaces a request id with %s by a UUID, also upstream', async (_name, id) => {
+    const response = await getMine({ 'x-request-id': id });
+    const generated = response.headers.get('x-request-id');
+    expect(generated).toMatch(UUID);
+    for (const call of h.calls()) expect(call.headers['x-request-id']).toBe(generated);
+  });
+
+  it('gives each request its own generated id', async () => {
+    const first = (await h.request(`${API}/health`)).headers.get('x-request-id');
+    const second = (await h.request(`${API}/health`)).headers.get('x-request-id');
+    expect(first).not.toBe(second);
+  });
+
+  it('propagates an incoming traceparent to every upstream call with the same trace id', async () => {
+    expect((await adminValidate({ traceparent: TRACEPARENT })).status).toBe(200);
+    const services = new Set(h.calls().map((call) => call.service));
+    expect([...services].sort()).toEqual(['productos', 'recetas', 'usuarios']);
+    for (const call of h.calls()) {
+      expect(call.headers.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
+    }
+  });
+});
+
+describe('headers sent upstream', () => {
+  const hostile = { cookie: 'session=abc', 'x-forwarded-for': '10.0.0.1', 'x-api-key': 'k-123', 'x-custom': 'y' };
+
+  it('forwards only allow-listed headers', async () => {
+    expect((await getMine(hostile)).status).toBe(200);
+    expect((await adminValidate(hostile)).status).toBe(200);
+    expect(h.calls().length).toBeGreaterThan(3);
+    for (const call of h.calls()) {
+      for (const name of Object.keys(call.headers)) {
+        expect(ALLOWED_UPSTREAM_HEADERS, `${call.service} got ${name}`).toContain(name);
+      }
+    }
+  });
+
+  it('sends Authorization to the users service but not to products or prescriptions', async () => {
+    const token = await tokens.admin();
+    await h.request(`${API}/recetas/estado/${SEED_RECETA_IDS.luisPending}`, {
+      method: 'PUT',
+      token,
+      json: { estadovalidacion: 'VALIDADA' },
+    });
+    const byService = (service: string) => h.calls().filter((call) => call.service === service);
+    expect(byService('usuarios').length).toBeGreaterThan(0);
+    for (const call of byService('usuarios')) expect(call.headers.authorization).toBe(`Bearer ${token}`);
+    for (const service of ['productos', 'recetas']) {
+      expect(byService(service).length).toBeGreaterThan(0);
+      for (const call of byService(service)) expect(call.headers).not.toHaveProperty('authorization');
+    }
+  });
+});
+
+describe('with BODY_LIMIT_BYTES and CORS_ORIGINS', () => {
+  const limited = createHarness({ BODY_LIMIT_BYTES: '1000', CORS_ORIGINS: 'https://app.example, https://admin.example' });
+  beforeAll(() => {
+    h.msw.close();
+    limited.listen();
+  });
+  beforeEach(limited.reset);
+  afterAll(() => {
+    limited.close();
+    h.listen();
+  });
+
+  const setState = async (body: RequestInit['body'], headers: Record<string, string> = {}, init: RequestInit = {}) =>
+    limited.request(`${API}/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, {
+      ...init,
+      method: 'PUT',
+      token: await tokens.ana(),
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+
+  it('accepts a body under the limit', async () => {
+    const body = JSON.stringify({ estadovalidacion: 'RECHAZADA', nota: 'x'.repeat(800) });
+    expect((await setState(body)).status).toBe(200);
+  });
+
+  it('answers 413 PAYLOAD_TOO_LARGE to a larger body, without upstream calls', async () => {
+    const response = await setState(JSON.stringify({ estadovalidacion: 'RECHAZADA', nota: 'x'.repeat(2000) }));
+    expect(response.status).toBe(413);
+    expect((await errorBody(response)).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(limited.calls()).toEqual([]);
+  });
+
+  it('answers 413 to a streamed body without Content-Length', async () => {
+    const chunk = new TextEncoder().encode(`{"estadovalidacion":"RECHAZADA","nota":"${'x'.repeat(500)}`);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 4; i++) controller.enqueue(chunk);
+        controller.enqueue(new TextEncoder().encode('"}'));
+        controller.close();
+      },
+    });
+    const response = await setState(stream, {}, { duplex: 'half' } as RequestInit);
+    expect(response.status).toBe(413);
+    expect((await errorBody(response)).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(limited.calls()).toEqual([]);
+  });
+
+  it('allows a preflight from a configured origin', async () => {
+    const response = await limited.request(`${API}/compras`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(response.status).toBeLessThan(300);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(response.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+  });
+
+  it('allows every configured origin (the list is trimmed)', async () => {
+    const response = await limited.request(`${API}/health`, { headers: { origin: 'https://admin.example' } });
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://admin.example');
+  });
+
+  it('gives no Access-Control-Allow-Origin to another origin', async () => {
+    for (const method of ['OPTIONS', 'GET']) {
+      const response = await limited.request(`${API}/health`, {
+        method,
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+      });
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+});
+
+describe('without CORS_ORIGINS', () => {
+  it('gives no Access-Control-Allow-Origin to any origin', async () => {
+    const preflight = await h.request(`${API}/compras`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const simple = await h.request(`${API}/health`, { headers: { origin: 'https://app.example' } });
+    expect(simple.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('logs', () => {
+  it('never contain a token, a Bearer value or the secret, even on failures', async () => {
+    const good = await tokens.ana();
+    const forged = `${good.slice(0, -4)}AAAA`;
+    await getMine({ 'x-request-id': 'log-check' });
+    await h.request(`${API}/compras/me`, { token: forged });
+    await h.request(`${API}/compras/me`, { headers: { authorization: 'Bearer not-a-token' } });
+    h.msw.use(http.get(`${BASE_URLS.usuarios}/api/compras/me`, () => HttpResponse.text('boom', { status: 500 })));
+    expect((await getMine()).status).toBe(503);
+    h.msw.use(http.get(`${BASE_URLS.usuarios}/api/compras/me`, () => HttpResponse.error()));
+    expect((await getMine()).status).toBe(503);
+
+    const text = h.logs.text();
+    expect(text).toContain('log-check');
+    expect(h.logs.entries().some((entry) => entry.level === 50)).toBe(true);
+    expect(text).not.toContain(good);
+    expect(text).not.toContain(good.split('.')[2]);
+    expect(text).not.toContain(forged);
+    expect(text).not.toContain('not-a-token');
+    expect(text).not.toMatch(/bearer/i);
+    expect(text).not.toContain(TEST_SECRET);
+  });
+});

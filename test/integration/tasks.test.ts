@@ -1,0 +1,282 @@
+// Integration tasks forwarded to the Django + Celery task queue: the caller's token scopes every
+// call, configs are validated before anything is sent, and a task is only enqueued when it
+// belongs to the caller (the service itself would enqueue any id).
+import { http, HttpResponse } from 'msw';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SEED_DNI, SEED_TASK_IDS } from '../../mocks/index.js';
+import { API, BASE_URLS, createHarness, errorBody, tokens } from '../helpers/harness.js';
+
+const TAREAS = BASE_URLS.tareas;
+const CONFIG = { base_url: 'https://api.example.com/sync', http_method: 'POST', payload: { almacen: 'norte' } };
+
+interface TaskBody {
+  id: number;
+  task_name: string;
+  config: Record<string, unknown>;
+  status: string;
+  execution_time?: number | null;
+  result?: unknown;
+}
+
+const issuePaths = (body: { details?: Record<string, unknown> }) =>
+  ((body.details?.issues ?? []) as Array<{ path: string }>).map((issue) => issue.path);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('integration tasks', () => {
+  const h = createHarness();
+  beforeAll(h.listen);
+  beforeEach(h.reset);
+  afterAll(h.close);
+
+  let ana: string;
+  beforeAll(async () => {
+    ana = await tokens.ana();
+  });
+
+  const tasksOf = (dni: string) =>
+    h.mocks.state.data.tareas.items.filter((item) => item.ownerDni === dni).map((item) => item.tarea);
+
+  describe('GET /integration-tasks', () => {
+    it("answers the caller's tasks exactly as the service lists them, forwarding the caller's token", async () => {
+      const response = await h.request(`${API}/integration-tasks`, { token: ana });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as TaskBody[];
+      expect(body.map((task) => task.id)).toEqual([SEED_TASK_IDS.anaPending, SEED_TASK_IDS.anaExecuted]);
+      expect(body).toEqual(JSON.parse(JSON.stringify(tasksOf(SEED_DNI.ana).sort((a, b) => b.id - a.id))));
+
+      const calls = h.calls('tareas');
+      expect(calls.map((call) => `${call.method} ${call.path}`)).toEqual(['GET /integration-tasks/get_tasks/']);
+      expect(calls[0]?.headers.authorization).toBe(`Bearer ${ana}`);
+    });
+
+    it('also answers with a trailing slash', async () => {
+      const response = await h.request(`${API}/integration-tasks/`, { token: ana });
+      expect(response.status).toBe(200);
+    });
+
+    it('is 401 without a token and calls no upstream', async () => {
+      const response = await h.request(`${API}/integration-tasks`);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect((await errorBody(response)).code).toBe('UNAUTHENTICATED');
+      expect(h.calls()).toEqual([]);
+    });
+
+    it('is 503 naming the service, without leaking its body, when the service fails with 500', async () => {
+      h.msw.use(
+        http.get(`${TAREAS}/integration-tasks/get_tasks/`, () =>
+          HttpResponse.text('Traceback: psycopg2.OperationalError at db-internal.tareas.local', { status: 500 }),
+        ),
+      );
+      const response = await h.request(`${API}/integration-tasks`, { token: ana });
+      expect(response.status).toBe(503);
+      const body = await errorBody(response);
+      expect(body.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(body.details?.service).toBe('tareas');
+      expect(JSON.stringify(body)).not.toMatch(/Traceback|psycopg2|db-internal/);
+    });
+
+    it("turns the service's 401 into the gateway's 401", async () => {
+      h.msw.use(
+        http.get(`${TAREAS}/integration-tasks/get_tasks/`, () =>
+          HttpResponse.json({ detail: 'Authentication credentials were not provided.' }, { status: 401 }),
+        ),
+      );
+      const response = await h.request(`${API}/integration-tasks`, { token: ana });
+      expect(response.status).toBe(401);
+      expect((await errorBody(response)).code).toBe('UNAUTHENTICATED');
+    });
+  });
+
+  describe('POST /integration-tasks', () => {
+    it('creates the task with 201, sending the service {name, config}', async () => {
+      const response = await h.request(`${API}/integration-tasks`, {
+        method: 'POST',
+        token: ana,
+        json: { name: 'Sync', config: CONFIG },
+      });
+      expect(response.status).toBe(201);
+      const task = (await response.json()) as TaskBody;
+      expect(task).toMatchObject({ task_name: 'Sync', config: CONFIG, status: 'pendiente', execution_time: null });
+      expect(tasksOf(SEED_DNI.ana).map((stored) => stored.id)).toContain(task.id);
+
+      const writes = h.writes('tareas');
+      expect(writes).toHaveLength(1);
+      expect(writes[0]).toMatchObject({ method: 'POST', path: '/integration-tasks/', body: { name: 'Sync', config: CONFIG } });
+      expect(writes[0]?.headers.authorization).toBe(`Bearer ${ana}`);
+    });
+
+    it.each([
+      ['a relative base_url', { name: 'Sync', config: { ...CONFIG, base_url: '/sync' } }, 'config.base_url'],
+      ['an ftp:// base_url', { name: 'Sync', config: { ...CONFIG, base_url: 'ftp://files.example.com/x' } }, 'config.base_url'],
+      ['a base_url that is no URL', { name: 'Sync', config: { ...CONFIG, base_url: 'api.example.com' } }, 'config.base_url'],
+      ['http_method PATCH', { name: 'Sync', config: { ...CONFIG, http_method: 'PATCH' } }, 'config.http_method'],
+      ['a lower-case http_method', { name: 'Sync', config: { ...CONFIG, http_method: 'get' } }, 'config.http_method'],
+      ['a payload that is an array', { name: 'Sync', config: { ...CONFIG, payload: [1, 2] } }, 'config.payload'],
+      ['a payload that is a string', { name: 'Sync', config: { ...CONFIG, payload: '{}' } }, 'config.payload'],
+      ['a missing name', { config: CONFIG }, 'name'],
+      ['an empty name', { name: '', config: CONFIG }, 'name'],
+      ['a blank name', { name: '   ', config: CONFIG }, 'name'],
+      ['a missing config', { name: 'Sync' }, 'config'],
+    ])('rejects %s with 400 VALIDATION_ERROR at that path and calls no upstream', async (_case, json, path) => {
+      const response = await h.request(`${API}/integration-tasks`, { method: 'POST', token: ana, json });
+      expect(response.status).toBe(400);
+      const body = await errorBody(response);
+      expect(body.code).toBe('VALIDATION_ERROR');
+      expect(issuePaths(body)).toContain(path);
+      expect(h.calls()).toEqual([]);
+    });
+
+    it('lists every failing config field at once', async () => {
+      const json = { name: 'Sync', config: { base_url: 'ftp://x', http_method: 'PATCH', payload: [] } };
+      const body = await errorBody(await h.request(`${API}/integration-tasks`, { method: 'POST', token: ana, json }));
+      expect(issuePaths(body)).toEqual(expect.arrayContaining(['config.base_url', 'config.http_method', 'config.payload']));
+    });
+
+    it('is 415 for a body that is not JSON, calling no upstream', async () => {
+      const response = await h.request(`${API}/integration-tasks`, {
+        method: 'POST',
+        token: ana,
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({ name: 'Sync', config: CONFIG }),
+      });
+      expect(response.status).toBe(415);
+      expect((await errorBody(response)).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(h.calls()).toEqual([]);
+    });
+  });
+
+  describe('GET /integration-tasks/{id}', () => {
+    it("finds the caller's task in their list", async () => {
+      const response = await h.request(`${API}/integration-tasks/${SEED_TASK_IDS.anaPending}`, { token: ana });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ id: SEED_TASK_IDS.anaPending, task_name: 'Notificar proveedor' });
+      expect(h.calls('tareas').map((call) => call.path)).toEqual(['/integration-tasks/get_tasks/']);
+    });
+
+    it.each([
+      ["another user's task", SEED_TASK_IDS.luisPending],
+      ['a task that does not exist', 999],
+    ])('is 404 TASK_NOT_FOUND for %s', async (_case, id) => {
+      const response = await h.request(`${API}/integration-tasks/${id}`, { token: ana });
+      expect(response.status).toBe(404);
+      expect((await errorBody(response)).code).toBe('TASK_NOT_FOUND');
+    });
+
+    it.each(['abc', '0', '-1', '1.5'])('is 400 VALIDATION_ERROR for the id %j without calling the service', async (id) => {
+      const response = await h.request(`${API}/integration-tasks/${id}`, { token: ana });
+      expect(response.status).toBe(400);
+      expect((await errorBody(response)).code).toBe('VALIDATION_ERROR');
+      expect(h.calls()).toEqual([]);
+    });
+  });
+
+  describe('PUT and DELETE /integration-tasks/{id}', () => {
+    it('forwards a rename to PUT /integration-tasks/{id}/ and answers the updated task', async () => {
+      const id = SEED_TASK_IDS.anaPending;
+      const response = await h.request(`${API}/integration-tasks/${id}`, { method: 'PUT', token: ana, json: { name: 'Renombrada' } });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ id, task_name: 'Renombrada' });
+      expect(h.writes('tareas')).toMatchObject([{ method: 'PUT', path: `/integration-tasks/${id}/`, body: { name: 'Renombrada' } }]);
+    });
+
+    it.each([
+      ['a task that does not exist', 999],
+      ["another user's task", SEED_TASK_IDS.luisPending],
+    ])('is 404 TASK_NOT_FOUND when updating %s', async (_case, id) => {
+      const response = await h.request(`${API}/integration-tasks/${id}`, { method: 'PUT', token: ana, json: { name: 'Mía' } });
+      expect(response.status).toBe(404);
+      expect((await errorBody(response)).code).toBe('TASK_NOT_FOUND');
+      expect(tasksOf(SEED_DNI.luis)[0]?.task_name).toBe('Reporte diario');
+    });
+
+    it('rejects an update with neither name nor config, calling no upstream', async () => {
+      const response = await h.request(`${API}/integration-tasks/2`, { method: 'PUT', token: ana, json: {} });
+      expect(response.status).toBe(400);
+      expect((await errorBody(response)).code).toBe('VALIDATION_ERROR');
+      expect(h.calls()).toEqual([]);
+    });
+
+    it('deletes with 204, and a second delete is 404 TASK_NOT_FOUND', async () => {
+      const path = `${API}/integration-tasks/${SEED_TASK_IDS.anaPending}`;
+      const first = await h.request(path, { method: 'DELETE', token: ana });
+      expect(first.status).toBe(204);
+      expect(await first.text()).toBe('');
+      expect(tasksOf(SEED_DNI.ana).map((task) => task.id)).toEqual([SEED_TASK_IDS.anaExecuted]);
+
+      const second = await h.request(path, { method: 'DELETE', token: ana });
+      expect(second.status).toBe(404);
+      expect((await errorBody(second)).code).toBe('TASK_NOT_FOUND');
+      expect(h.writes('tareas').map((call) => `${call.method} ${call.path}`)).toEqual([
+        `DELETE /integration-tasks/${SEED_TASK_IDS.anaPending}/`,
+        `DELETE /integration-tasks/${SEED_TASK_IDS.anaPending}/`,
+      ]);
+    });
+  });
+
+  describe('POST /integration-tasks/{id}/execute', () => {
+    const execute = (id: number | string) => h.request(`${API}/integration-tasks/${id}/execute`, { method: 'POST', token: ana });
+
+    it('enqueues an own pending task once with 202, and polling shows it executed', async () => {
+      const id = SEED_TASK_IDS.anaPending;
+      const response = await execute(id);
+      expect(response.status).toBe(202);
+      expect(await response.json()).toEqual({ detail: expect.any(String), task_id: id, status: 'pendiente' });
+      expect(h.writes('tareas').map((call) => `${call.method} ${call.path}`)).toEqual([`POST /integration-tasks/execute/${id}/`]);
+
+      let task: TaskBody | undefined;
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const poll = await h.request(`${API}/integration-tasks/${id}`, { token: ana });
+        expect(poll.status).toBe(200);
+        task = (await poll.json()) as TaskBody;
+        if (task.status === 'executed') break;
+        await sleep(20);
+      }
+      expect(task?.status).toBe('executed');
+      expect(task?.execution_time).toEqual(expect.any(Number));
+      expect(task?.result).toBeTruthy();
+      expect(h.writes('tareas')).toHaveLength(1);
+    });
+
+    it.each([
+      ["another user's task", SEED_TASK_IDS.luisPending],
+      ['a task that does not exist', 999],
+    ])('is 404 TASK_NOT_FOUND for %s and enqueues nothing', async (_case, id) => {
+      const response = await execute(id);
+      expect(response.status).toBe(404);
+      expect((await errorBody(response)).code).toBe('TASK_NOT_FOUND');
+      expect(h.writes('tareas')).toEqual([]);
+      await sleep(40);
+      expect(tasksOf(SEED_DNI.luis)[0]?.status).toBe('pendiente');
+    });
+
+    it('is 400 for a non-numeric id without calling the service', async () => {
+      const response = await execute('abc');
+      expect(response.status).toBe(400);
+      expect(h.calls()).toEqual([]);
+    });
+
+    it('is 401 without a token and calls no upstream', async () => {
+      const response = await h.request(`${API}/integration-tasks/2/execute`, { method: 'POST' });
+      expect(response.status).toBe(401);
+      expect(h.calls()).toEqual([]);
+    });
+
+    it('never retries the enqueue after a network error: one attempt, then 503', async () => {
+      let attempts = 0;
+      h.msw.use(
+        http.post(`${TAREAS}/integration-tasks/execute/:id/`, () => {
+          attempts++;
+          return HttpResponse.error();
+        }),
+      );
+      const response = await execute(SEED_TASK_IDS.anaPending);
+      expect(response.status).toBe(503);
+      const body = await errorBody(response);
+      expect(body.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(body.details?.service).toBe('tareas');
+      expect(attempts).toBe(1);
+    });
+  });
+});

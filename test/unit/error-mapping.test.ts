@@ -1,0 +1,115 @@
+import { HTTPException } from 'hono/http-exception';
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../src/errors/gateway-error.js';
+import { UpstreamError } from '../../src/errors/upstream-error.js';
+import { toGatewayError } from '../../src/http/error-mapping.js';
+
+const SECRET_BODY = 'java.lang.NullPointerException at com.botica.internal.Db(db-01.internal:5432)';
+
+/** Everything a client could see of the mapped error. */
+const visible = (error: GatewayError) => JSON.stringify({ message: error.message, details: error.details, headers: error.headers });
+
+describe('toGatewayError', () => {
+  it('passes a GatewayError through unchanged', () => {
+    const original = new GatewayError('INSUFFICIENT_STOCK', { details: { producto_id: 1 } });
+    expect(toGatewayError(original)).toBe(original);
+  });
+
+  it('maps an upstream timeout to 504 UPSTREAM_TIMEOUT naming the service', () => {
+    const mapped = toGatewayError(new UpstreamError('recetas', 'timeout'));
+    expect(mapped).toMatchObject({ code: 'UPSTREAM_TIMEOUT', status: 504, details: { service: 'recetas' } });
+  });
+
+  it('maps an open breaker to 503 with the breaker Retry-After', () => {
+    const mapped = toGatewayError(new UpstreamError('productos', 'circuit-open', { retryAfterSeconds: 7 }));
+    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'productos' } });
+    expect(mapped.headers['Retry-After']).toBe('7');
+  });
+
+  it('still sends a Retry-After when an open breaker gives no delay', () => {
+    const mapped = toGatewayError(new UpstreamError('productos', 'circuit-open'));
+    expect(Number(mapped.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('maps an unreachable upstream to 503 with Retry-After', () => {
+    const mapped = toGatewayError(new UpstreamError('tareas', 'unavailable', { cause: new TypeError('fetch failed') }));
+    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'tareas' } });
+    expect(mapped.headers['Retry-After']).toMatch(/^\d+$/);
+  });
+
+  it('maps an upstream 5xx to 503 without its body', () => {
+    const mapped = toGatewayError(new UpstreamError('usuarios', 'unavailable', { status: 500, body: SECRET_BODY }));
+    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'usuarios' } });
+    expect(visible(mapped)).not.toContain('NullPointerException');
+  });
+
+  it('maps a response that broke the contract to 503', () => {
+    const mapped = toGatewayError(new UpstreamError('facturas', 'bad-response', { message: 'facturas: body is not JSON' }));
+    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'facturas' } });
+  });
+
+  it('maps an upstream 401 to 401 UNAUTHENTICATED with WWW-Authenticate', () => {
+    const mapped = toGatewayError(new UpstreamError('tareas', 'rejected', { status: 401, body: { detail: 'x' } }));
+    expect(mapped).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+    expect(mapped.headers['WWW-Authenticate']).toBe('Bearer');
+  });
+
+  it('maps an upstream 403 to 403 FORBIDDEN', () => {
+    const mapped = toGatewayError(new UpstreamError('usuarios', 'rejected', { status: 403, body: { error: 'Acceso denegado' } }));
+    expect(mapped).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+  });
+
+  it('maps an uninterpreted upstream 4xx to 503 without echoing its body', () => {
+    const mapped = toGatewayError(new UpstreamError('productos', 'rejected', { status: 422, body: { detail: SECRET_BODY } }));
+    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'productos' } });
+    expect(visible(mapped)).not.toContain('NullPointerException');
+  });
+
+  it('maps a read abandoned because the client left to 503, like any unfinished upstream call', () => {
+    const mapped = toGatewayError(new UpstreamError('productos', 'cancelled'));
+    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'productos' } });
+  });
+
+  it('names the key set as the service when the JWKS is unreachable', () => {
+    const mapped = toGatewayError(new UpstreamError('jwks', 'unavailable'));
+    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'jwks' } });
+  });
+
+  it.each([
+    [400, 'VALIDATION_ERROR'],
+    [401, 'UNAUTHENTICATED'],
+    [413, 'PAYLOAD_TOO_LARGE'],
+    [415, 'UNSUPPORTED_MEDIA_TYPE'],
+  ] as const)('maps HTTPException %i to %s', (status, code) => {
+    const mapped = toGatewayError(new HTTPException(status, { message: 'framework says no' }));
+    expect(mapped.code).toBe(code);
+    expect(mapped.status).toBe(status);
+  });
+
+  it('adds WWW-Authenticate to a framework 401', () => {
+    expect(toGatewayError(new HTTPException(401)).headers['WWW-Authenticate']).toBe('Bearer');
+  });
+
+  it('lists a malformed JSON body as a validation issue', () => {
+    const mapped = toGatewayError(new HTTPException(400, { message: 'Malformed JSON in request body' }));
+    expect(mapped.details).toMatchObject({ issues: [expect.objectContaining({ path: '' })] });
+  });
+
+  it('maps any other HTTPException to 500 INTERNAL', () => {
+    const mapped = toGatewayError(new HTTPException(418, { message: 'teapot internals' }));
+    expect(mapped).toMatchObject({ code: 'INTERNAL', status: 500 });
+    expect(mapped.message).not.toContain('teapot');
+  });
+
+  it.each([
+    ['an Error', new Error('connect ECONNREFUSED 10.0.0.7:5432 password=hunter2')],
+    ['a thrown string', 'password=hunter2'],
+    ['undefined', undefined],
+  ])('maps %s to 500 INTERNAL without leaking its message', (_name, thrown) => {
+    const mapped = toGatewayError(thrown);
+    expect(mapped).toMatchObject({ code: 'INTERNAL', status: 500 });
+    expect(visible(mapped)).not.toContain('hunter2');
+    expect(visible(mapped)).not.toContain('10.0.0.7');
+    expect(mapped.details).toBeUndefined();
+  });
+});
