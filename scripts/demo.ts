@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createMockUpstreams, signMockToken, SEED_DNI, SEED_RECETA_IDS } from '../mocks/index.js';
+import { createMockUpstreams, signMockToken, SEED_DNI, SEED_RECETA_IDS, SEED_TASK_IDS } from '../mocks/index.js';
 import { startMockServers } from '../mocks/servers/start-mock-servers.js';
 import { loadConfig } from '../src/config/config.js';
 import { createDeps } from '../src/deps.js';
@@ -38,6 +38,10 @@ const admin = await signMockToken(secret, { dni: SEED_DNI.admin, role: 'ADMIN', 
 const api = `${gateway.url}/api/orchestrator`;
 const auth = (token: string) => `-H "Authorization: Bearer ${token}"`;
 const json = `-H "Content-Type: application/json"`;
+const invoices = JSON.stringify([
+  { numero_factura: 'F-001', rut_cliente: '11.111.111-1', monto: 1500.5, fecha_emision: new Date().toISOString().slice(0, 10) },
+  { numero_factura: 'F-002', rut_cliente: '76086428-5', monto: 89.9, fecha_emision: new Date().toISOString().slice(0, 10) },
+]);
 
 console.log(`
 botica-gateway demo
@@ -58,6 +62,14 @@ curl -s -X POST ${auth(cliente)} ${json} -d '{"productos":[4],"cantidades":[5]}'
 curl -s -X PUT ${auth(cliente)} ${json} -d '{"estadovalidacion":"VALIDADA"}' ${api}/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}
 curl -s -X PUT ${auth(cliente)} ${json} -d '{}' ${api}/recetas/validar/${SEED_RECETA_IDS.anaPendingBadDoctor}
 curl -s ${auth(admin)} "${api}/compras/all?page=1&pagesize=10"
+curl -s ${auth(cliente)} ${api}/integration-tasks
+curl -s -X POST ${auth(cliente)} ${api}/integration-tasks/${SEED_TASK_IDS.anaPending}/execute
+curl -s ${auth(cliente)} ${api}/integration-tasks/${SEED_TASK_IDS.anaPending}
+curl -s -X POST ${auth(cliente)} ${json} -H "Idempotency-Key: demo-lote-1" -d '${invoices}' ${api}/facturas
+curl -s -X POST ${auth(cliente)} ${json} -H "Idempotency-Key: demo-lote-1" -d '${invoices}' ${api}/facturas
+
+(the task runs in the background: the last tasks line shows status "executed";
+ the second invoice line replays the key and gets 409 DUPLICATE_REQUEST)
 
 Ctrl-C stops everything.
 `);

@@ -112,6 +112,11 @@ describe('demo command', () => {
       { what: 'prescription VALIDADA', status: 200, matches: (r) => r.method === 'PUT' && /\/recetas\/estado\/[0-9a-f]{24}$/.test(r.url.pathname) && /VALIDADA/.test(r.body ?? '') },
       { what: 'prescription with a bad doctor', status: 422, matches: (r) => r.method === 'PUT' && /\/recetas\/validar\/[0-9a-f]{24}$/.test(r.url.pathname) },
       { what: 'all purchases (ADMIN)', status: 200, matches: (r) => r.method === 'GET' && r.url.pathname.endsWith('/compras/all') && r.headers.authorization === bearer(admin) },
+      { what: 'my integration tasks', status: 200, matches: (r) => r.method === 'GET' && r.url.pathname.endsWith('/integration-tasks') },
+      { what: 'execute a task', status: 202, matches: (r) => r.method === 'POST' && /\/integration-tasks\/\d+\/execute$/.test(r.url.pathname) },
+      { what: 'poll the task', status: 200, matches: (r) => r.method === 'GET' && /\/integration-tasks\/\d+$/.test(r.url.pathname) },
+      { what: 'an invoice batch', status: 202, matches: (r) => r.method === 'POST' && r.url.pathname.endsWith('/facturas') && r.headers['idempotency-key'] === 'demo-lote-1' },
+      { what: 'the same batch replayed', status: 409, matches: (r) => r.method === 'POST' && r.url.pathname.endsWith('/facturas') && r.headers['idempotency-key'] === 'demo-lote-1' },
     ];
     expect(requests).toHaveLength(expected.length);
 
