@@ -1,12 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { every } from 'hono/combine';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { timing } from 'hono/timing';
 import type { GatewayDeps } from './deps.js';
 import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handlers.js';
 import { authenticate } from './http/middleware/authenticate.js';
 import { limitBodies } from './http/middleware/body-limits.js';
+import { shedLoad } from './http/middleware/load-shedding.js';
 import { observeRequests } from './http/middleware/observe-requests.js';
 import { requestBudget } from './http/middleware/request-budget.js';
 import { validationHook } from './http/validation-hook.js';
@@ -31,6 +34,7 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
 
   app.use(requestId());
   app.use(observeRequests(logger, metrics));
+  app.use(timing({ totalDescription: 'gateway total', crossOrigin: config.corsOrigins.join(', ') || false }));
   app.use(secureHeaders({ strictTransportSecurity: config.tls ? HSTS : false }));
   if (config.corsOrigins.length > 0) {
     app.use(
@@ -49,7 +53,8 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
     limitBodies(config.bodyLimitBytes, { [`${API_PREFIX}/facturas`]: config.invoiceBodyLimitBytes }),
   );
 
-  const auth = authenticate(deps.verifyToken);
+  // Every API route but health and readiness: shed load first (cheapest refusal), then authenticate.
+  const auth = every(shedLoad(deps.loadMonitor), authenticate(deps.verifyToken));
   const api = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
   api.route('/', healthRoutes(deps.health));
   api.route('/', purchaseRoutes(deps.purchases, auth));

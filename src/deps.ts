@@ -7,6 +7,7 @@ import { registerPurchase, type RegisteredPurchase } from './domain/purchases/re
 import { updatePrescriptionState } from './domain/prescriptions/update-prescription-state.js';
 import { IdempotencyMemory } from './domain/shared/idempotency-memory.js';
 import { KeyedMutex } from './domain/shared/keyed-mutex.js';
+import { LoadMonitor } from './observability/load-monitor.js';
 import { createLogger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { submitInvoices } from './domain/invoices/submit-invoices.js';
@@ -42,6 +43,7 @@ export interface GatewayDeps {
   metrics: GatewayMetrics;
   verifyToken: TokenVerifier;
   health: HealthStatus & { startDraining(): void };
+  loadMonitor: LoadMonitor;
   purchases: PurchaseUseCases;
   prescriptions: PrescriptionUseCases;
   tasks: IntegrationTaskUseCases;
@@ -102,6 +104,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
   };
   const prescriptionDeps = { prescriptions: prescriptionsClient, products, users, ...validity };
 
+  const loadMonitor = new LoadMonitor(config.loadShedding);
   let draining = false;
   return {
     config,
@@ -114,7 +117,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
         draining = true;
       },
       breakerStates: () => Object.fromEntries(SERVICE_NAMES.map((service) => [service, breakers[service].state()])),
+      load: () => loadMonitor.snapshot(),
     },
+    loadMonitor,
     purchases: {
       registerPurchase: (input, ctx) => registerPurchase(purchaseDeps, input, ctx),
       listMyPurchases: (ctx) => listMyPurchases(purchaseDeps, ctx),
@@ -129,6 +134,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     },
     close: () => {
       for (const service of SERVICE_NAMES) breakers[service].shutdown();
+      loadMonitor.close();
     },
   };
 }

@@ -21,6 +21,7 @@ export interface Config {
   bodyLimitBytes: number;
   invoiceBodyLimitBytes: number;
   shutdownGraceMs: number;
+  loadShedding: { maxEventLoopDelayMs: number; maxInFlight: number };
   logLevel: Env['LOG_LEVEL'];
   tls?: { certFile: string; keyFile: string };
 }
@@ -69,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       invoiceBodyLimitBytes: e.INVOICE_BODY_LIMIT_BYTES,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      loadShedding: { maxEventLoopDelayMs: e.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS, maxInFlight: e.LOAD_SHED_MAX_IN_FLIGHT },
       logLevel: e.LOG_LEVEL,
       ...(e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { tls: { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } } : {}),
     },

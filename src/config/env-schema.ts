@@ -41,6 +41,8 @@ export const EnvSchema = z
     BODY_LIMIT_BYTES: positiveInt(102_400),
     INVOICE_BODY_LIMIT_BYTES: positiveInt(1_048_576),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+    LOAD_SHED_MAX_IN_FLIGHT: z.coerce.number().int().min(0).default(5000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TLS_CERT_FILE: optionalString,
     TLS_KEY_FILE: optionalString,

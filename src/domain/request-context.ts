@@ -20,6 +20,8 @@ export interface RequestContext {
   deadline: number;
   /** Aborted when the client goes away. */
   signal?: AbortSignal;
+  /** Told about each upstream call (service, operation, outcome, duration). */
+  onUpstreamCall?: (event: { service: string; operation: string; outcome: string; durationMs: number }) => void;
 }
 
 export const isAdmin = (ctx: RequestContext): boolean => ctx.principal.role === 'ADMIN';

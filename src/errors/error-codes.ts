@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   PRESCRIPTION_INVALID: { status: 422, message: 'Prescription failed validation' },
   UPSTREAM_UNAVAILABLE: { status: 503, message: 'Upstream service unavailable' },
   UPSTREAM_TIMEOUT: { status: 504, message: 'Upstream service timed out' },
+  OVERLOADED: { status: 503, message: 'The gateway is overloaded; retry shortly' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

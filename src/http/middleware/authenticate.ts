@@ -1,4 +1,5 @@
 import { createMiddleware } from 'hono/factory';
+import { setMetric } from 'hono/timing';
 import type { TokenVerifier } from '../../auth/token-verifier.js';
 import { unauthenticated } from '../../auth/token-verifier.js';
 import { GatewayError } from '../../errors/gateway-error.js';
@@ -24,6 +25,9 @@ export function authenticate(verify: TokenVerifier) {
       traceparent: c.get('traceparent'),
       deadline: c.get('deadline'),
       signal: c.req.raw.signal,
+      // One Server-Timing entry per upstream call, so devtools show where the time went.
+      onUpstreamCall: ({ service, operation, outcome, durationMs }) =>
+        setMetric(c, service, durationMs, outcome === 'success' ? operation : `${operation} (${outcome})`),
     });
     await next();
   });

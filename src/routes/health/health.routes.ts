@@ -13,8 +13,20 @@ const UpstreamsSchema = z.record(z.string(), z.object({ breaker: BreakerStateSch
   example: { usuarios: { breaker: 'closed' }, productos: { breaker: 'open' } },
 });
 
+const LoadSchema = z.object({
+  overloaded: z.boolean(),
+  eventLoopDelayMs: z.number(),
+  inFlight: z.int(),
+});
+
 export const ReadySchema = z.object({ status: z.literal('ready'), upstreams: UpstreamsSchema }).openapi('Ready');
-export const DrainingSchema = z.object({ status: z.literal('draining'), upstreams: UpstreamsSchema }).openapi('Draining');
+export const NotReadySchema = z
+  .object({
+    status: z.enum(['draining', 'overloaded']),
+    upstreams: UpstreamsSchema,
+    load: LoadSchema.optional().openapi({ description: 'Present when overloaded' }),
+  })
+  .openapi('NotReady');
 
 const healthResponse = {
   200: { description: 'The process is alive', content: { 'application/json': { schema: HealthSchema } } },
@@ -40,9 +52,12 @@ export const readyRoute = createRoute({
   method: 'get',
   path: '/ready',
   tags: ['health'],
-  summary: 'Readiness: 503 while draining; an open breaker does not make the gateway unready',
+  summary: 'Readiness: 503 while draining or overloaded; an open breaker does not make the gateway unready',
   responses: {
     200: { description: 'Ready to take traffic', content: { 'application/json': { schema: ReadySchema } } },
-    503: { description: 'Shutting down', content: { 'application/json': { schema: DrainingSchema } } },
+    503: {
+      description: 'Shutting down (`draining`) or shedding load (`overloaded`)',
+      content: { 'application/json': { schema: NotReadySchema } },
+    },
   },
 });

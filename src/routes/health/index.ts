@@ -13,8 +13,9 @@ export function healthRoutes(deps: HealthStatus) {
       const upstreams = Object.fromEntries(
         Object.entries(deps.breakerStates()).map(([service, breaker]) => [service, { breaker }]),
       );
-      return deps.isDraining()
-        ? c.json({ status: 'draining' as const, upstreams }, 503)
-        : c.json({ status: 'ready' as const, upstreams }, 200);
+      if (deps.isDraining()) return c.json({ status: 'draining' as const, upstreams }, 503);
+      const load = deps.load();
+      if (load.overloaded) return c.json({ status: 'overloaded' as const, upstreams, load }, 503);
+      return c.json({ status: 'ready' as const, upstreams }, 200);
     });
 }

@@ -7,11 +7,20 @@ export interface CallContext {
   traceparent?: string;
   deadline: number;
   signal?: AbortSignal;
+  /** Told about each upstream call of this request (for the Server-Timing header). */
+  onUpstreamCall?: (event: UpstreamCallEvent) => void;
+}
+
+export interface UpstreamCallEvent {
+  service: string;
+  operation: string;
+  outcome: CallOutcome;
+  durationMs: number;
 }
 
 export type CallOutcome = 'success' | UpstreamFailureKind;
 
 /** Told about every upstream call, for metrics and Server-Timing. */
 export interface UpstreamObserver {
-  onCall(event: { service: string; operation: string; outcome: CallOutcome; durationMs: number }): void;
+  onCall(event: UpstreamCallEvent): void;
 }

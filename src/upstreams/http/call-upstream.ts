@@ -100,12 +100,9 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
       }
 
       function report(outcome: CallOutcome) {
-        deps.observer?.onCall({
-          service,
-          operation: request.operation,
-          outcome,
-          durationMs: performance.now() - started,
-        });
+        const event = { service, operation: request.operation, outcome, durationMs: performance.now() - started };
+        deps.observer?.onCall(event);
+        ctx.onUpstreamCall?.(event);
       }
     },
   };
