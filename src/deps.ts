@@ -17,7 +17,9 @@ import type { PrescriptionUseCases } from './routes/prescriptions/index.js';
 import type { PurchaseUseCases } from './routes/purchases/index.js';
 import { createUpstream, type Upstream } from './upstreams/http/call-upstream.js';
 import { createBreaker, type ServiceBreaker } from './upstreams/http/create-breaker.js';
-import { createHttpClient } from './upstreams/http/create-http-client.js';
+import { kyTransport } from './upstreams/http/ky-transport.js';
+import type { HttpTransport } from './upstreams/http/transport.js';
+import { undiciTransport } from './upstreams/http/undici-transport.js';
 import { createInvoicesClient } from './upstreams/facturas/facturas-client.js';
 import { createProductsClient } from './upstreams/productos/productos-client.js';
 import { createPrescriptionsClient } from './upstreams/recetas/recetas-client.js';
@@ -56,7 +58,7 @@ export interface DepsOverrides {
   logger?: Logger;
   metrics?: GatewayMetrics;
   verifyToken?: TokenVerifier;
-  /** The fetch every upstream client uses (tests may inject one). */
+  /** The fetch every upstream client uses (tests may inject one); implies the ky transport. */
   fetch?: typeof fetch;
   now?: () => Date;
 }
@@ -66,6 +68,16 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const metrics = overrides.metrics ?? new GatewayMetrics();
   const now = overrides.now ?? (() => new Date());
+
+  const transports: HttpTransport[] = [];
+  const transportFor = (baseUrl: string): HttpTransport => {
+    const transport =
+      config.upstreamHttpClient === 'fetch' || overrides.fetch
+        ? kyTransport(baseUrl, overrides.fetch)
+        : undiciTransport(baseUrl);
+    transports.push(transport);
+    return transport;
+  };
 
   const breakers = {} as Record<ServiceName, ServiceBreaker>;
   const upstreams = {} as Record<ServiceName, Upstream>;
@@ -80,7 +92,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     upstreams[service] = createUpstream({
       service,
       breaker,
-      http: createHttpClient(config.upstreamUrls[service], overrides.fetch),
+      transport: transportFor(config.upstreamUrls[service]),
       upstreamTimeoutMs: config.upstreamTimeoutMs,
       forwardAuthorization: FORWARDS_AUTHORIZATION[service],
       observer: metrics,
@@ -135,6 +147,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     close: () => {
       for (const service of SERVICE_NAMES) breakers[service].shutdown();
       loadMonitor.close();
+      for (const transport of transports) void transport.close();
     },
   };
 }

@@ -13,6 +13,8 @@ export interface Config {
   host: string;
   upstreamUrls: Record<ServiceName, string>;
   jwt: JwtConfig;
+  /** `undici`: keep-alive Pool.request (fastest); `fetch`: ky over the global fetch (what msw sees). */
+  upstreamHttpClient: 'undici' | 'fetch';
   upstreamTimeoutMs: number;
   requestTimeoutMs: number;
   breaker: { errorThresholdPercentage: number; volumeThreshold: number; resetTimeoutMs: number };
@@ -58,6 +60,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         facturas: stripTrailingSlash(e.URL_FACTURAS),
       },
       jwt,
+      upstreamHttpClient: e.UPSTREAM_HTTP_CLIENT,
       upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
       breaker: {

@@ -51,7 +51,7 @@ function censor(value: unknown, path: string[]): unknown {
  * compact JWS/JWT strings and `Bearer <credential>` values are replaced.
  */
 const COMPACT_JWT = /eyJ[\w-]*\.[\w-]*\.[\w-]*/g;
-const BEARER_VALUE = /\bbearer\s+[^\s"\\,]+/gi;
+const BEARER_VALUE = /\bbearer\s+[\w\-.~+/]{8,}=*/gi;
 
 export function scrubCredentials(line: string): string {
   return line.replace(COMPACT_JWT, REDACTED).replace(BEARER_VALUE, REDACTED);

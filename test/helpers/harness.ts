@@ -26,6 +26,8 @@ export const testEnv = (env: Record<string, string> = {}): Record<string, string
   URL_TAREAS: BASE_URLS.tareas,
   URL_FACTURAS: BASE_URLS.facturas,
   LOG_LEVEL: 'info',
+  // msw intercepts fetch, not undici's Pool: in-process tests run on the ky/fetch transport.
+  UPSTREAM_HTTP_CLIENT: 'fetch',
   ...env,
 });
 

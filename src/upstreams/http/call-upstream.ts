@@ -1,12 +1,12 @@
-import type { KyInstance } from 'ky';
 import type { z } from 'zod';
 import type { ServiceName } from '../../config/config.js';
 import { UpstreamError } from '../../errors/upstream-error.js';
 import { childTraceparent } from '../../observability/trace-context.js';
 import type { ServiceBreaker } from './create-breaker.js';
 import type { CallContext, CallOutcome, UpstreamObserver } from './call-context.js';
+import type { HttpMethod, HttpTransport } from './transport.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type { HttpMethod } from './transport.js';
 
 export interface UpstreamRequest<T> {
   operation: string;
@@ -22,7 +22,7 @@ export interface UpstreamRequest<T> {
 
 export interface UpstreamDeps {
   service: ServiceName;
-  http: KyInstance;
+  transport: HttpTransport;
   breaker: ServiceBreaker;
   upstreamTimeoutMs: number;
   /** Whether the caller's Authorization is forwarded (users and queue services check it). */
@@ -50,18 +50,16 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
     const signal = clientSignal ? AbortSignal.any([timeoutSignal, clientSignal]) : timeoutSignal;
 
     try {
-      const response = await deps.http(request.path, {
+      const { status, text } = await deps.transport.send({
         method: request.method,
+        path: request.path,
         headers: upstreamHeaders(request, ctx, deps.forwardAuthorization),
         ...(request.searchParams ? { searchParams: request.searchParams } : {}),
         ...(request.json !== undefined ? { json: request.json } : {}),
         signal,
       });
-      const text = await response.text();
-      if (response.status >= 500) throw new UpstreamError(service, 'unavailable', { status: response.status });
-      if (response.status >= 400) {
-        throw new UpstreamError(service, 'rejected', { status: response.status, body: parseJsonOrText(text) });
-      }
+      if (status >= 500) throw new UpstreamError(service, 'unavailable', { status });
+      if (status >= 400) throw new UpstreamError(service, 'rejected', { status, body: parseJsonOrText(text) });
       return parseBody(service, request.schema, text);
     } catch (error) {
       if (error instanceof UpstreamError) throw error;

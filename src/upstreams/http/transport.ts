@@ -1,0 +1,33 @@
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface TransportRequest {
+  method: HttpMethod;
+  /** Relative to the service's base URL, without a leading slash. */
+  path: string;
+  searchParams?: Record<string, string | number | boolean>;
+  headers: Record<string, string>;
+  json?: unknown;
+  signal: AbortSignal;
+}
+
+export interface TransportResponse {
+  status: number;
+  text: string;
+}
+
+/**
+ * Sends one HTTP request to one upstream and reads the whole body. Status handling, timeouts,
+ * retries and the breaker live in `callUpstream`, so a transport only moves bytes.
+ */
+export interface HttpTransport {
+  send(request: TransportRequest): Promise<TransportResponse>;
+  close(): Promise<void>;
+}
+
+export function queryString(searchParams: TransportRequest['searchParams']): string {
+  if (!searchParams) return '';
+  const query = new URLSearchParams(
+    Object.entries(searchParams).map(([key, value]): [string, string] => [key, String(value)]),
+  ).toString();
+  return query ? `?${query}` : '';
+}
