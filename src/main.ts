@@ -1,6 +1,8 @@
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { loadConfig } from './config/config.js';
 import { createDeps } from './deps.js';
+import { runClusterPrimary } from './server/run-cluster.js';
 import { startServer } from './server/start-server.js';
 
 /** Process entry: config -> deps -> app -> listen; drain on SIGTERM/SIGINT. */
@@ -10,6 +12,10 @@ async function main(): Promise<void> {
   if (!loaded.ok) {
     for (const line of loaded.errors) console.error(`invalid configuration: ${line}`);
     process.exit(1);
+  }
+  if (loaded.config.workers > 1 && cluster.isPrimary) {
+    runClusterPrimary(loaded.config.workers, (message) => console.error(message));
+    return;
   }
   const deps = createDeps(loaded.config);
   const gateway = await startServer(deps).catch((error: NodeJS.ErrnoException) => {

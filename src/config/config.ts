@@ -11,6 +11,8 @@ export type JwtConfig =
 export interface Config {
   port: number;
   host: string;
+  /** Processes serving the port (node:cluster); 1 means no cluster. */
+  workers: number;
   upstreamUrls: Record<ServiceName, string>;
   jwt: JwtConfig;
   /** `undici`: keep-alive Pool.request (fastest); `fetch`: ky over the global fetch (what msw sees). */
@@ -52,6 +54,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     config: {
       port: e.PORT,
       host: e.HOST,
+      workers: e.WORKERS,
       upstreamUrls: {
         usuarios: stripTrailingSlash(e.URL_USUARIOS_COMPRAS),
         productos: stripTrailingSlash(e.URL_PRODUCTOS_OFERTAS),

@@ -12,6 +12,7 @@ export const EnvSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65_535).default(8888),
     HOST: z.string().min(1).default('0.0.0.0'),
+    WORKERS: z.coerce.number().int().min(1).max(64).default(1),
     URL_USUARIOS_COMPRAS: url.default('http://localhost:8080'),
     URL_PRODUCTOS_OFERTAS: url.default('http://localhost:8000'),
     URL_RECETAS_MEDICOS: url.default('http://localhost:3000'),

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import autocannon from 'autocannon';
+import { signMockToken, SEED_DNI, SERVICE_NAMES } from '../mocks/index.js';
+import { childPids, freePort, peakRssMb, resetPeakRss, startGateway, startJsonChild, type Child } from './processes.js';
+import { idempotencyKey, scenarios, type Scenario, type Target } from './scenarios.js';
+import { renderReport, type Measured } from './report.js';
+
+/**
+ * `npm run bench`: the gateway, its mock upstreams and the baselines each in their own process
+ * on loopback, driven by autocannon. Env: BENCH_LATENCY_MS (20), BENCH_DURATION_S (5),
+ * BENCH_WARMUP_S (1), BENCH_ONLY (substring filter on scenario names).
+ */
+const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
+const durationS = Number(process.env.BENCH_DURATION_S ?? 5);
+const warmupS = Number(process.env.BENCH_WARMUP_S ?? 1);
+const only = process.env.BENCH_ONLY;
+
+const secret = randomBytes(32).toString('hex');
+const upstreams = await startJsonChild<{ urls: Record<string, string> }>('dist/bench/bench-upstreams.js', [secret, '0']);
+const baseline = await startJsonChild<{ url: string }>('dist/bench/baselines.js', [JSON.stringify(upstreams.info.urls)]);
+const gatewayEnv = {
+  JWT_SECRET: secret,
+  URL_USUARIOS_COMPRAS: upstreams.info.urls.usuarios as string,
+  URL_PRODUCTOS_OFERTAS: upstreams.info.urls.productos as string,
+  URL_RECETAS_MEDICOS: upstreams.info.urls.recetas as string,
+  URL_TAREAS: upstreams.info.urls.tareas as string,
+  URL_FACTURAS: upstreams.info.urls.facturas as string,
+  LOG_LEVEL: 'warn',
+  BREAKER_RESET_TIMEOUT_MS: '60000',
+};
+const ports = { gateway: await freePort(), fetch: await freePort(), cluster: await freePort() };
+const gateways: Record<Exclude<Target, 'baseline'>, Child> = {
+  gateway: await startGateway(gatewayEnv, ports.gateway),
+  'gateway-fetch': await startGateway({ ...gatewayEnv, UPSTREAM_HTTP_CLIENT: 'fetch' }, ports.fetch),
+  'gateway-cluster': await startGateway({ ...gatewayEnv, WORKERS: '2' }, ports.cluster),
+};
+const origin: Record<Target, string> = {
+  gateway: `http://127.0.0.1:${ports.gateway}`,
+  'gateway-fetch': `http://127.0.0.1:${ports.fetch}`,
+  'gateway-cluster': `http://127.0.0.1:${ports.cluster}`,
+  baseline: baseline.info.url,
+};
+const tokens = {
+  cliente: await signMockToken(secret, { dni: SEED_DNI.ana, role: 'CLIENTE', expiresInSeconds: 3600 }),
+  admin: await signMockToken(secret, { dni: SEED_DNI.admin, role: 'ADMIN', expiresInSeconds: 3600 }),
+};
+
+const control = (service: string, path: string, init?: RequestInit) =>
+  fetch(`${upstreams.info.urls[service]}${path}`, init);
+const setLatency = (ms: number) =>
+  Promise.all(SERVICE_NAMES.map((s) => control(s, '/__bench/latency', { method: 'PUT', body: JSON.stringify({ ms }) })));
+const resetCounts = () => Promise.all(SERVICE_NAMES.map((s) => control(s, '/__bench/reset-count', { method: 'POST' })));
+const countCalls = async () => {
+  const counts = await Promise.all(SERVICE_NAMES.map(async (s) => ((await (await control(s, '/__bench/count')).json()) as { count: number }).count));
+  return counts.reduce((sum, count) => sum + count, 0);
+};
+
+function load(scenario: Scenario, seconds: number) {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (scenario.token) headers.authorization = `Bearer ${tokens[scenario.token]}`;
+  if (scenario.body !== undefined) headers['content-type'] = 'application/json';
+  const body = scenario.body === undefined ? undefined : JSON.stringify(scenario.body);
+  return autocannon({
+    url: `${origin[scenario.target]}${scenario.path}`,
+    connections: scenario.connections,
+    duration: seconds,
+    method: scenario.method,
+    headers,
+    ...(body ? { body } : {}),
+    ...(scenario.uniqueKey
+      ? { requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': idempotencyKey() } }) }] }
+      : {}),
+  });
+}
+
+async function openRecetasBreaker(scenario: Scenario) {
+  await control('recetas', '/__bench/fail', { method: 'PUT', body: JSON.stringify({ fail: true }) });
+  for (let i = 0; i < 30; i++) {
+    await fetch(`${origin[scenario.target]}${scenario.path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${tokens.cliente}`, 'content-type': 'application/json' },
+      body: JSON.stringify(scenario.body),
+    });
+  }
+}
+
+const results: Measured[] = [];
+for (const scenario of scenarios(latencyMs).filter((s) => !only || s.name.includes(only))) {
+  await setLatency(scenario.latencyMs);
+  if (scenario.openBreaker) await openRecetasBreaker(scenario);
+  if (warmupS > 0) await load(scenario, warmupS);
+  const target = scenario.target === 'baseline' ? baseline.child : gateways[scenario.target];
+  const pids = [target.pid, ...childPids(target.pid)];
+  resetPeakRss(pids);
+  await resetCounts();
+  const result = await load(scenario, durationS);
+  const calls = await countCalls();
+  results.push({
+    scenario,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    upstreamCallsPerRequest: result.requests.total > 0 ? calls / result.requests.total : 0,
+    peakRssMb: peakRssMb(pids),
+  });
+  if (scenario.openBreaker) await control('recetas', '/__bench/fail', { method: 'PUT', body: JSON.stringify({ fail: false }) });
+  console.error(`done: ${scenario.name}`);
+}
+
+await Promise.all([...Object.values(gateways), upstreams.child, baseline.child].map((child) => child.stop()));
+
+const report = renderReport(results, {
+  latencyMs,
+  durationS,
+  warmupS,
+  node: process.version,
+  cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
+  date: new Date().toISOString(),
+});
+console.log(report);
+if (!only) {
+  mkdirSync('bench', { recursive: true });
+  writeFileSync('bench/results.md', report);
+  console.error('wrote bench/results.md');
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { BENCH_PRODUCTS } from './bench-data.js';
+
+export type Target = 'gateway' | 'gateway-fetch' | 'gateway-cluster' | 'baseline';
+
+export interface Scenario {
+  name: string;
+  target: Target;
+  /** Added latency of every upstream call, ms. */
+  latencyMs: number;
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  token?: 'cliente' | 'admin';
+  body?: unknown;
+  /** A fresh Idempotency-Key per request. */
+  uniqueKey?: boolean;
+  connections: number;
+  /** Makes the recetas service fail and opens its breaker before measuring. */
+  openBreaker?: boolean;
+}
+
+const lines = (count: number) =>
+  Array.from({ length: count }, (_, index) => ({ producto_id: BENCH_PRODUCTS[index % BENCH_PRODUCTS.length], cantidad: 1 }));
+
+const invoices = (count: number) =>
+  Array.from({ length: count }, (_, index) => ({
+    numero_factura: `F-${index + 1}`,
+    rut_cliente: '11.111.111-1',
+    monto: 1500.5,
+    fecha_emision: '2025-08-24',
+  }));
+
+const PRESCRIPTION = '6717a1b2c3d4e5f60123456a';
+
+/** The suite: latency-bound scenarios at L, throughput ceilings at L = 0. */
+export function scenarios(latencyMs: number): Scenario[] {
+  const L = latencyMs;
+  return [
+    { name: 'health: bare node:http', target: 'baseline', latencyMs: 0, method: 'GET', path: '/health', connections: 50 },
+    { name: 'health: gateway', target: 'gateway', latencyMs: 0, method: 'GET', path: '/api/orchestrator/health', connections: 50 },
+    { name: 'health: gateway, 2 workers', target: 'gateway-cluster', latencyMs: 0, method: 'GET', path: '/api/orchestrator/health', connections: 50 },
+    { name: '1 forwarded call: direct', target: 'baseline', latencyMs: 0, method: 'GET', path: '/direct/tasks', token: 'cliente', connections: 10 },
+    { name: '1 forwarded call: gateway', target: 'gateway', latencyMs: 0, method: 'GET', path: '/api/orchestrator/integration-tasks', token: 'cliente', connections: 10 },
+    { name: '1 forwarded call: gateway, ky+fetch', target: 'gateway-fetch', latencyMs: 0, method: 'GET', path: '/api/orchestrator/integration-tasks', token: 'cliente', connections: 10 },
+    { name: 'compras/me: direct', target: 'baseline', latencyMs: L, method: 'GET', path: '/direct/compras-me', token: 'cliente', connections: 10 },
+    { name: 'compras/me: gateway', target: 'gateway', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 10 },
+    { name: 'compras/me: gateway, ky+fetch', target: 'gateway-fetch', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 10 },
+    { name: 'compras/me: gateway, 200 connections', target: 'gateway', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 200 },
+    { name: 'compras/me: gateway, 2 workers', target: 'gateway-cluster', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 10 },
+    // Purchases of the same products serialise on the per-product stock lock, so latency is
+    // measured with one connection, and contention separately.
+    { name: 'POST /compras 1 line: gateway', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, connections: 1 },
+    { name: 'POST /compras 10 lines: naive sequential', target: 'baseline', latencyMs: L, method: 'POST', path: '/naive/compras', token: 'cliente', body: { productos: lines(10) }, connections: 1 },
+    { name: 'POST /compras 10 lines: gateway', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(10) }, connections: 1 },
+    { name: 'POST /compras 10 lines: gateway, 10 buyers of the same products', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(10) }, connections: 10 },
+    { name: 'PUT /recetas/estado VALIDADA: gateway', target: 'gateway', latencyMs: L, method: 'PUT', path: `/api/orchestrator/recetas/estado/${PRESCRIPTION}`, token: 'cliente', body: { estadovalidacion: 'VALIDADA' }, connections: 10 },
+    { name: 'POST /facturas 100 invoices: gateway', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/facturas', token: 'cliente', body: invoices(100), uniqueKey: true, connections: 10 },
+    { name: 'breaker open: gateway', target: 'gateway', latencyMs: L, method: 'PUT', path: `/api/orchestrator/recetas/estado/${PRESCRIPTION}`, token: 'cliente', body: { estadovalidacion: 'VALIDADA' }, connections: 10, openBreaker: true },
+  ];
+}
+
+export const idempotencyKey = () => randomUUID();
