@@ -6,6 +6,7 @@ export const OPENAPI_INFO = {
   info: {
     title: 'botica-gateway',
     version: '0.1.0',
+    license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     description:
       'Backend-for-frontend gateway of the botica pharmacy. Every error has the body ' +
       '`{error, code, details?, requestId}`; `requestId` equals the `X-Request-Id` header.',

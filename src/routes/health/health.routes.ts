@@ -33,25 +33,31 @@ const healthResponse = {
 };
 
 export const healthRoute = createRoute({
+  operationId: 'health',
   method: 'get',
   path: '/health',
   tags: ['health'],
+  security: [],
   summary: 'Liveness: the process answers',
   responses: healthResponse,
 });
 
 export const echoRoute = createRoute({
+  operationId: 'echo',
   method: 'get',
   path: '/echo',
   tags: ['health'],
+  security: [],
   summary: 'Alias of /health, kept for the existing frontends',
   responses: healthResponse,
 });
 
 export const readyRoute = createRoute({
+  operationId: 'ready',
   method: 'get',
   path: '/ready',
   tags: ['health'],
+  security: [],
   summary: 'Readiness: 503 while draining or overloaded; an open breaker does not make the gateway unready',
   responses: {
     200: { description: 'Ready to take traffic', content: { 'application/json': { schema: ReadySchema } } },

@@ -3,6 +3,7 @@ import { COMMON_ERRORS, bearerSecurity, errorResponses } from '../shared/error-r
 import { IntakeAnswerSchema, InvoiceBatchSchema, InvoiceHeadersSchema } from './invoices.schemas.js';
 
 export const submitInvoicesRoute = createRoute({
+  operationId: 'submitInvoices',
   method: 'post',
   path: '/facturas',
   tags: ['invoices'],

@@ -17,6 +17,7 @@ const description =
   'failure is a 422 and the state is unchanged. RECHAZADA and PENDIENTE skip the checks.';
 
 export const setStateRoute = createRoute({
+  operationId: 'setState',
   method: 'put',
   path: '/recetas/estado/{receta_id}',
   tags: ['prescriptions'],
@@ -31,6 +32,7 @@ export const setStateRoute = createRoute({
 });
 
 export const validateRoute = createRoute({
+  operationId: 'validate',
   method: 'put',
   path: '/recetas/validar/{receta_id}',
   tags: ['prescriptions'],

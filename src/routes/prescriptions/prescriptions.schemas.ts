@@ -7,12 +7,16 @@ export const RecetaParamsSchema = z.object({
     .openapi({ param: { name: 'receta_id', in: 'path' }, example: '6717a1b2c3d4e5f601234567' }),
 });
 
+const STATES = new Set(['validada', 'rechazada', 'pendiente']);
+
 export const StateBodySchema = z
   .object({
+    // A refinement rather than `.regex(/.../i)`: JSON Schema patterns carry no flags, so an
+    // `i` regex would be documented as a pattern no value matches.
     estadovalidacion: z
       .string()
-      .regex(/^(validada|rechazada|pendiente)$/i, 'estadovalidacion must be VALIDADA, RECHAZADA or PENDIENTE')
-      .openapi({ example: 'VALIDADA', description: 'Case-insensitive' }),
+      .refine((value) => STATES.has(value.toLowerCase()), 'estadovalidacion must be VALIDADA, RECHAZADA or PENDIENTE')
+      .openapi({ example: 'VALIDADA', description: 'VALIDADA, RECHAZADA or PENDIENTE, in any letter case' }),
   })
   .openapi('PrescriptionStateRequest');
 

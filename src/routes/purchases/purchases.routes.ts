@@ -17,6 +17,7 @@ const completedHeader = {
 };
 
 export const registerPurchaseRoute = createRoute({
+  operationId: 'registerPurchase',
   method: 'post',
   path: '/compras',
   tags: ['purchases'],
@@ -42,6 +43,7 @@ export const registerPurchaseRoute = createRoute({
 });
 
 export const listMyPurchasesRoute = createRoute({
+  operationId: 'listMyPurchases',
   method: 'get',
   path: '/compras/me',
   tags: ['purchases'],
@@ -58,6 +60,7 @@ export const listMyPurchasesRoute = createRoute({
 });
 
 export const listAllPurchasesRoute = createRoute({
+  operationId: 'listAllPurchases',
   method: 'get',
   path: '/compras/all',
   tags: ['purchases'],

@@ -14,7 +14,7 @@ export const PurchaseBodySchema = z
       .min(1)
       .max(100)
       .openapi({ description: '1..100 lines: objects, or product ids with `cantidades` alongside' }),
-    cantidades: z.array(Quantity).optional().openapi({ description: 'Quantities of the parallel form' }),
+    cantidades: z.array(Quantity).max(100).optional().openapi({ description: 'Quantities of the parallel form' }),
     datos_adicionales: z
       .record(z.string(), z.unknown())
       .nullish()
@@ -48,33 +48,25 @@ const PurchaseCore = {
   cantidades: z.array(z.int()),
 };
 
+/** The product fields every detail line shares (an allow-list: nothing else is copied). */
+const ProductLine = {
+  producto_id: z.int(),
+  cantidad: z.int(),
+  nombre: z.string(),
+  precio: z.number(),
+  tipo: z.string(),
+};
+
 export const RegisteredPurchaseSchema = z
   .looseObject({
     ...PurchaseCore,
-    productos_detalle: z.array(
-      z.object({
-        producto_id: z.int(),
-        cantidad: z.int(),
-        nombre: z.string(),
-        precio: z.number(),
-        tipo: z.string(),
-        requiere_receta: z.boolean(),
-        subtotal: z.number(),
-      }),
-    ),
+    productos_detalle: z.array(z.object({ ...ProductLine, requiere_receta: z.boolean(), subtotal: z.number() })),
     total: z.number(),
   })
   .openapi('RegisteredPurchase');
 
 const LineDetailSchema = z.union([
-  z.object({
-    producto_id: z.int(),
-    cantidad: z.int(),
-    nombre: z.string(),
-    precio: z.number(),
-    tipo: z.string(),
-    stock: z.int(),
-  }),
+  z.object({ ...ProductLine, stock: z.int() }),
   z.object({ producto_id: z.int(), cantidad: z.int(), error: z.string().openapi({ example: 'Producto no disponible' }) }),
 ]);
 

@@ -12,7 +12,7 @@ export const ErrorBodySchema = z
 const DESCRIPTIONS: Record<number, string> = {
   400: 'VALIDATION_ERROR: the body, query, path or a header is invalid (details.issues lists each field path)',
   401: 'UNAUTHENTICATED: missing, malformed, expired or badly signed bearer token (WWW-Authenticate: Bearer)',
-  403: 'FORBIDDEN: the token is valid but its role or owner may not do this',
+  403: 'FORBIDDEN: the token is valid but its role or owner may not do this (or an upstream refused the caller)',
   404: 'Not found',
   409: 'Conflict',
   413: 'PAYLOAD_TOO_LARGE: body over the configured limit',
@@ -23,19 +23,27 @@ const DESCRIPTIONS: Record<number, string> = {
   504: 'UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service)',
 };
 
-const json = (description: string) => ({
+const header = (description: string) => ({ description, schema: { type: 'string' as const } });
+const REQUEST_ID = { 'X-Request-Id': header('Equals `requestId` in the body') };
+const HEADERS: Record<number, Record<string, ReturnType<typeof header>>> = {
+  401: { ...REQUEST_ID, 'WWW-Authenticate': header('`Bearer`') },
+  503: { ...REQUEST_ID, 'Retry-After': header('Seconds to wait; for an open breaker, until its half-open trial') },
+};
+
+const json = (status: number, description: string) => ({
   description,
+  headers: HEADERS[status] ?? REQUEST_ID,
   content: { 'application/json': { schema: ErrorBodySchema } },
 });
 
 /** The error responses of a route, each in the uniform body; `overrides` refines a description. */
 export function errorResponses<S extends number>(statuses: readonly S[], overrides: Partial<Record<S, string>> = {}) {
   return Object.fromEntries(
-    statuses.map((status) => [status, json(overrides[status] ?? DESCRIPTIONS[status] ?? 'Error')]),
+    statuses.map((status) => [status, json(status, overrides[status] ?? DESCRIPTIONS[status] ?? 'Error')]),
   ) as Record<S, ReturnType<typeof json>>;
 }
 
-/** Responses every authenticated upstream-backed route can give. */
-export const COMMON_ERRORS = [400, 401, 500, 503, 504] as const;
+/** Responses every authenticated upstream-backed route can give (403: an upstream refusing the caller). */
+export const COMMON_ERRORS = [400, 401, 403, 500, 503, 504] as const;
 
 export const bearerSecurity = [{ bearerAuth: [] }];

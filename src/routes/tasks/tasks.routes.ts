@@ -16,6 +16,7 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
 const notFound = { 404: 'TASK_NOT_FOUND: no such task for the caller' };
 
 export const listTasksRoute = createRoute({
+  operationId: 'listTasks',
   method: 'get',
   path: '/integration-tasks',
   tags,
@@ -25,6 +26,7 @@ export const listTasksRoute = createRoute({
 });
 
 export const createTaskRoute = createRoute({
+  operationId: 'createTask',
   method: 'post',
   path: '/integration-tasks',
   tags,
@@ -35,6 +37,7 @@ export const createTaskRoute = createRoute({
 });
 
 export const getTaskRoute = createRoute({
+  operationId: 'getTask',
   method: 'get',
   path: '/integration-tasks/{id}',
   tags,
@@ -45,6 +48,7 @@ export const getTaskRoute = createRoute({
 });
 
 export const updateTaskRoute = createRoute({
+  operationId: 'updateTask',
   method: 'put',
   path: '/integration-tasks/{id}',
   tags,
@@ -58,6 +62,7 @@ export const updateTaskRoute = createRoute({
 });
 
 export const deleteTaskRoute = createRoute({
+  operationId: 'deleteTask',
   method: 'delete',
   path: '/integration-tasks/{id}',
   tags,
@@ -68,6 +73,7 @@ export const deleteTaskRoute = createRoute({
 });
 
 export const executeTaskRoute = createRoute({
+  operationId: 'executeTask',
   method: 'post',
   path: '/integration-tasks/{id}/execute',
   tags,

@@ -1,0 +1,68 @@
+// The real gateway (in-process `startServer`) in front of the real mock servers, every hop over
+// a TCP socket on 127.0.0.1. Shared by the operations tests.
+import { createMockUpstreams, signMockToken, SEED_DNI } from '../../../mocks/index.js';
+import { startMockServers, type RunningMockServers } from '../../../mocks/servers/start-mock-servers.js';
+import { loadConfig } from '../../../src/config/config.js';
+import { createDeps } from '../../../src/deps.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { GatewayMetrics } from '../../../src/observability/metrics.js';
+import { startServer, type RunningGateway } from '../../../src/server/start-server.js';
+
+export const OPS_SECRET = 'ops-tests-secret-of-at-least-32-bytes-long';
+
+export interface GatewayUnderTest {
+  /** Root URL of the gateway, e.g. `http://127.0.0.1:41234` (https with TLS). */
+  url: string;
+  upstreams: RunningMockServers;
+  gateway: RunningGateway;
+  clienteToken: string;
+  adminToken: string;
+  /** Restores the seed of every mock service. */
+  resetMocks(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the mock upstreams and the gateway; `env` adds or overrides gateway variables. */
+export async function startGatewayUnderTest(env: Record<string, string> = {}): Promise<GatewayUnderTest> {
+  const mocks = createMockUpstreams({ jwtSecret: OPS_SECRET, taskExecutionDelayMs: 20 });
+  const upstreams = await startMockServers(mocks);
+  try {
+    const loaded = loadConfig({
+      JWT_SECRET: OPS_SECRET,
+      URL_USUARIOS_COMPRAS: upstreams.urls.usuarios,
+      URL_PRODUCTOS_OFERTAS: upstreams.urls.productos,
+      URL_RECETAS_MEDICOS: upstreams.urls.recetas,
+      URL_TAREAS: upstreams.urls.tareas,
+      URL_FACTURAS: upstreams.urls.facturas,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      SHUTDOWN_GRACE_MS: '2000',
+      ...env,
+    });
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    const deps = createDeps(loaded.config, {
+      logger: createLogger('silent'),
+      metrics: new GatewayMetrics({ processMetrics: false }),
+    });
+    const gateway = await startServer(deps);
+    return {
+      url: gateway.url,
+      upstreams,
+      gateway,
+      clienteToken: await signMockToken(OPS_SECRET, { dni: SEED_DNI.ana, role: 'CLIENTE' }),
+      adminToken: await signMockToken(OPS_SECRET, { dni: SEED_DNI.admin, role: 'ADMIN' }),
+      resetMocks: async () => {
+        const res = await fetch(`${upstreams.urls.usuarios}/__mock/reset`, { method: 'POST' });
+        if (res.status !== 204) throw new Error(`mock reset answered ${res.status}`);
+      },
+      close: async () => {
+        await gateway.drain();
+        await upstreams.close();
+      },
+    };
+  } catch (error) {
+    await upstreams.close();
+    throw error;
+  }
+}
