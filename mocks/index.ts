@@ -7,12 +7,16 @@ import { createProductosApp } from './apps/productos-app.js';
 import { createRecetasApp } from './apps/recetas-app.js';
 import { createTareasApp } from './apps/tareas-app.js';
 import { createUsuariosApp } from './apps/usuarios-app.js';
+import { parseFaultRules } from './faults/fault-rules.js';
+import type { FaultRule } from './faults/fault-rules.js';
 import { MockState } from './state.js';
 import type { RecordedCall, ServiceName } from './state.js';
 
 export { MockState, SERVICE_NAMES } from './state.js';
 export type { RecordedCall, ServiceName } from './state.js';
 export type { MockAppOptions } from './apps/mock-app.js';
+export { FAULT_KINDS, parseFaultRules } from './faults/fault-rules.js';
+export type { FaultKind, FaultRule } from './faults/fault-rules.js';
 export { signMockToken, verifyBearer } from './auth.js';
 export type { MockRole, MockTokenClaims, SignMockTokenInput } from './auth.js';
 export { createSeed } from './data/seed.js';
@@ -37,8 +41,15 @@ export interface MockUpstreams {
   apps: Record<ServiceName, Hono>;
   /** Recorded calls (a copy), optionally of one service only, in arrival order. */
   calls(service?: ServiceName): RecordedCall[];
-  /** Restores the seed and forgets every recorded call. */
+  /** Restores the seed and forgets every recorded call and fault rule. */
   reset(): void;
+  /**
+   * Replaces one service's fault rules (mocks/faults; same as `PUT /__mock/faults` on its server).
+   * Throws on an invalid rule, listing every problem. An empty list clears them.
+   */
+  setFaults(service: ServiceName, rules: readonly FaultRule[]): void;
+  /** One service's rules, each with how many calls it has been applied to. */
+  faults(service: ServiceName): Array<FaultRule & { applied: number }>;
 }
 
 export function createMockUpstreams(options: MockUpstreamsOptions): MockUpstreams {
@@ -56,5 +67,11 @@ export function createMockUpstreams(options: MockUpstreamsOptions): MockUpstream
     apps,
     calls: (service) => state.calls.filter((call) => service === undefined || call.service === service),
     reset: () => state.reset(),
+    setFaults: (service, rules) => {
+      const parsed = parseFaultRules(rules);
+      if ('issues' in parsed) throw new Error(`invalid fault rules: ${parsed.issues.join('; ')}`);
+      state.setFaults(service, parsed.rules);
+    },
+    faults: (service) => state.faultsOf(service),
   };
 }

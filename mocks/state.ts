@@ -2,6 +2,7 @@
 // files and the real servers each get their own isolated world.
 import { createSeed } from './data/seed.js';
 import type { MockData } from './data/types.js';
+import type { FaultRule, StoredFault } from './faults/fault-rules.js';
 
 export type ServiceName = 'usuarios' | 'productos' | 'recetas' | 'tareas' | 'facturas';
 
@@ -24,6 +25,8 @@ export interface RecordedCall {
 export class MockState {
   data: MockData;
   calls: RecordedCall[] = [];
+  /** Injected faults of every service (mocks/faults), applied before the handlers; reset() clears them. */
+  faults: StoredFault[] = [];
   /** Bumped by reset(): work scheduled earlier (simulated Celery runs) must not touch new data. */
   generation = 0;
   /** The services' clock: seed dates, timestamps and the 24 h idempotency window use it. */
@@ -37,6 +40,18 @@ export class MockState {
   reset(): void {
     this.data = createSeed(this.now());
     this.calls = [];
+    this.faults = [];
     this.generation += 1;
+  }
+
+  /** Replaces one service's fault rules (already validated: see parseFaultRules). */
+  setFaults(service: ServiceName, rules: readonly FaultRule[]): void {
+    const others = this.faults.filter((fault) => fault.service !== service);
+    this.faults = [...others, ...rules.map((rule) => ({ service, rule: { ...rule }, applied: 0 }))];
+  }
+
+  /** One service's rules, in order, each with how many calls it has been applied to. */
+  faultsOf(service: ServiceName): Array<FaultRule & { applied: number }> {
+    return this.faults.filter((fault) => fault.service === service).map(({ rule, applied }) => ({ ...rule, applied }));
   }
 }

@@ -1,7 +1,9 @@
-// The frame every mock service shares: control endpoints, call recording, and 404/500 answers
-// shaped like the real service's framework. Each service app adds its own routes on top.
+// The frame every mock service shares: control endpoints, call recording, fault injection
+// (mocks/faults) and 404/500 answers shaped like the real service's framework. Each service app
+// adds its own routes on top.
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { injectFaults, registerFaultControl } from '../faults/fault-injection.js';
 import type { MockState, ServiceName } from '../state.js';
 import { bodyForRecording } from './request-body.js';
 
@@ -29,6 +31,7 @@ export function createMockApp(state: MockState, service: ServiceName, errors: Fr
     state.reset();
     return c.body(null, 204);
   });
+  registerFaultControl(app, state, service, `${CONTROL_PREFIX}faults`);
 
   // Record before handling, so even calls that fail auth or crash are visible to tests.
   app.use('*', async (c, next) => {
@@ -45,6 +48,8 @@ export function createMockApp(state: MockState, service: ServiceName, errors: Fr
     }
     await next();
   });
+  // Faults apply to recorded calls only, before the service's own routes (registered after this).
+  app.use('*', injectFaults(state, service, CONTROL_PREFIX));
 
   app.notFound((c) => errors.notFound(c));
   app.onError((err, c) => errors.internalError(c, err));

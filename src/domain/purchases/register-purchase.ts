@@ -88,7 +88,14 @@ async function validateAndRegister(
     if (error instanceof UpstreamError && error.mayHaveApplied) {
       // Overselling medicine is worse than a stock count too low: keep the decrement, tell an operator.
       deps.logger.error(
-        { requestId: ctx.requestId, dni: ctx.principal.dni, lines, reason: error.kind },
+        {
+          requestId: ctx.requestId,
+          dni: ctx.principal.dni,
+          lines,
+          reason: error.kind,
+          // A client retry with the same key decrements stock again: the key links the two.
+          ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+        },
         'purchase registration outcome unknown; stock kept decremented, reconcile manually',
       );
     } else {
