@@ -13,11 +13,34 @@ export interface RunningGateway {
   drain(): Promise<void>;
 }
 
+/** Socket timeouts against slow or stalled clients; tests shorten them, production keeps the defaults. */
+export interface ServerTimeouts {
+  /** Time to receive the complete request headers (slow-loris); default 15 000 ms. */
+  headersTimeoutMs?: number;
+  /** Time to receive the complete request; default REQUEST_TIMEOUT_MS + 5 000 ms. */
+  requestTimeoutMs?: number;
+  /** Idle time of a keep-alive socket between requests; default 5 000 ms. */
+  keepAliveTimeoutMs?: number;
+  /**
+   * How often Node checks incomplete requests against the two timeouts above; a stalled client
+   * is cut off at most this long after its timeout. Node's own default is 30 000 ms, which
+   * would let a slow-loris socket live up to 45 s; default 1 000 ms.
+   */
+  connectionsCheckingIntervalMs?: number;
+}
+
 /** Serves the app (HTTPS when TLS files are configured) and resolves once it listens. */
-export async function startServer(deps: GatewayDeps): Promise<RunningGateway> {
+export async function startServer(deps: GatewayDeps, timeouts: ServerTimeouts = {}): Promise<RunningGateway> {
   const { config } = deps;
   const app = createApp(deps);
   const tls = config.tls;
+  const headersTimeout = timeouts.headersTimeoutMs ?? 15_000;
+  const requestTimeout = timeouts.requestTimeoutMs ?? config.requestTimeoutMs + 5_000;
+  const keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? 5_000;
+  // Node's checker reads the timeouts set below at every tick, but its interval is fixed when the
+  // server is created. (The timeouts themselves are set afterwards, as before: Node refuses, at
+  // creation only, a headers timeout above the request timeout, which a short REQUEST_TIMEOUT_MS gives.)
+  const serverTimeouts = { connectionsCheckingInterval: timeouts.connectionsCheckingIntervalMs ?? 1_000 };
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve(
       {
@@ -27,9 +50,9 @@ export async function startServer(deps: GatewayDeps): Promise<RunningGateway> {
         ...(tls
           ? {
               createServer: createHttpsServer,
-              serverOptions: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
+              serverOptions: { ...serverTimeouts, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
             }
-          : {}),
+          : { serverOptions: serverTimeouts }),
       },
       () => resolve(started as Server),
     );
@@ -37,9 +60,9 @@ export async function startServer(deps: GatewayDeps): Promise<RunningGateway> {
     started.once('error', reject);
   });
   // Slow or stalled clients must not hold sockets forever (slow-loris).
-  server.headersTimeout = 15_000;
-  server.requestTimeout = config.requestTimeoutMs + 5_000;
-  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = requestTimeout;
+  server.keepAliveTimeout = keepAliveTimeout;
 
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -139,7 +139,7 @@ describe('POST /compras when registration on the users service fails', () => {
     expect([stockOf(1), stockOf(5)]).toEqual([98, 59]);
     expect(stockWrites()).toHaveLength(2);
 
-    const reconciliation = h.logs.entries().filter((entry) => entry['level'] === 50 && entry['dni'] === '71234567');
+    const reconciliation = h.logs.entries().filter((entry) => entry['level'] === 50 && entry['callerDni'] === '71234567');
     expect(reconciliation).toHaveLength(1);
     expect(reconciliation[0]).toMatchObject({
       requestId: res.headers.get('x-request-id'),
@@ -167,7 +167,7 @@ describe('POST /compras when registration may have happened but its answer is un
     expect(JSON.stringify(body)).not.toContain('proxy');
     expect([stockOf(1), stockOf(5)]).toEqual([98, 59]);
     expect(stockWrites()).toHaveLength(2);
-    const reconciliation = h.logs.entries().filter((entry) => entry['level'] === 50 && entry['dni'] === '71234567');
+    const reconciliation = h.logs.entries().filter((entry) => entry['level'] === 50 && entry['callerDni'] === '71234567');
     expect(reconciliation).toHaveLength(1);
   });
 });

