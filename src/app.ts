@@ -1,17 +1,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { every } from 'hono/combine';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { timing } from 'hono/timing';
 import type { GatewayDeps } from './deps.js';
 import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handlers.js';
 import { authenticate } from './http/middleware/authenticate.js';
 import { limitBodies } from './http/middleware/body-limits.js';
+import { edge } from './http/middleware/edge.js';
 import { shedLoad } from './http/middleware/load-shedding.js';
-import { observeRequests } from './http/middleware/observe-requests.js';
-import { requestBudget } from './http/middleware/request-budget.js';
 import { validationHook } from './http/validation-hook.js';
 import { buildOpenApiDocument, registerSecurityScheme } from './routes/docs/openapi-document.js';
 import { swaggerUi } from './routes/docs/swagger-ui.js';
@@ -22,7 +19,6 @@ import { purchaseRoutes } from './routes/purchases/index.js';
 import { taskRoutes } from './routes/tasks/index.js';
 
 export const API_PREFIX = '/api/orchestrator';
-const HSTS = 'max-age=31536000; includeSubDomains';
 
 /**
  * Builds the gateway from its dependencies. Never reads the environment and never listens:
@@ -32,10 +28,7 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
   const { config, logger, metrics } = deps;
   const app = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
 
-  app.use(requestId());
-  app.use(observeRequests(logger, metrics));
-  app.use(timing({ totalDescription: 'gateway total', crossOrigin: config.corsOrigins.join(', ') || false }));
-  app.use(secureHeaders({ strictTransportSecurity: config.tls ? HSTS : false }));
+  app.use(edge({ hsts: config.tls !== undefined, logger, metrics }));
   if (config.corsOrigins.length > 0) {
     app.use(
       cors({
@@ -46,15 +39,16 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
       }),
     );
   }
-  app.use(requestBudget(config.requestTimeoutMs));
-  // Invoice batches are the one large body: 1000 invoices need more than the default limit.
-  app.use(
-    `${API_PREFIX}/*`,
-    limitBodies(config.bodyLimitBytes, { [`${API_PREFIX}/facturas`]: config.invoiceBodyLimitBytes }),
-  );
 
-  // Every API route but health and readiness: shed load first (cheapest refusal), then authenticate.
-  const auth = every(shedLoad(deps.loadMonitor), authenticate(deps.verifyToken));
+  // Every API route but health and readiness: shed load first (cheapest refusal), authenticate,
+  // then time the upstream calls (Server-Timing only where there are upstream calls to show).
+  const auth = every(
+    shedLoad(deps.loadMonitor),
+    // Invoice batches are the one large body: 1000 invoices need more than the default limit.
+    limitBodies(config.bodyLimitBytes, { [`${API_PREFIX}/facturas`]: config.invoiceBodyLimitBytes }),
+    authenticate(deps.verifyToken, config.requestTimeoutMs),
+    timing({ totalDescription: 'gateway total', crossOrigin: config.corsOrigins.join(', ') || false }),
+  );
   const api = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
   api.route('/', healthRoutes(deps.health));
   api.route('/', purchaseRoutes(deps.purchases, auth));

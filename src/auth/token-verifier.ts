@@ -1,9 +1,11 @@
+import { webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { JwtConfig } from '../config/config.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { UpstreamError } from '../errors/upstream-error.js';
 import type { Principal } from '../domain/request-context.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** Verifies a bearer token and returns who is calling; throws 401 (or 503 when keys are unreachable). */
 export type TokenVerifier = (token: string) => Promise<Principal>;
@@ -12,6 +14,7 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 /** Far above any real token; keeps hostile megabyte tokens away from the crypto. */
 const MAX_TOKEN_LENGTH = 8192;
 const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+const VERIFIED_CACHE_ENTRIES = 10_000;
 
 const ClaimsSchema = z.object({
   sub: z.string().regex(/^\d{8,}$/, 'sub must be a DNI of 8+ digits'),
@@ -32,10 +35,10 @@ const TOKEN_PROBLEMS: ReadonlySet<string> = new Set([
   errors.JWKInvalid.code,
 ]);
 
-export function createTokenVerifier(config: JwtConfig): TokenVerifier {
+export function createTokenVerifier(config: JwtConfig, now: () => number = Date.now): TokenVerifier {
   const { key, algorithms } =
     config.mode === 'secret'
-      ? { key: new TextEncoder().encode(config.secret), algorithms: ['HS256'] }
+      ? { key: importHmacKey(config.secret), algorithms: ['HS256'] }
       : {
           // A kid missing from the cached set triggers a refetch, at most one every 30 s.
           key: createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 }),
@@ -49,13 +52,17 @@ export function createTokenVerifier(config: JwtConfig): TokenVerifier {
     ...(config.audience ? { audience: config.audience } : {}),
   };
 
+  const verified = new VerifiedTokenCache(VERIFIED_CACHE_ENTRIES, now);
+
   return async (token) => {
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw unauthenticated('Malformed bearer token');
-    let payload: unknown;
+    const cached = verified.get(token);
+    if (cached) return cached;
+    let payload: { exp?: number };
     try {
       payload = (
-        key instanceof Uint8Array
-          ? await jwtVerify(token, key, options)
+        key instanceof Promise
+          ? await jwtVerify(token, await key, options)
           : await jwtVerify(token, key as JWTVerifyGetKey, options)
       ).payload;
     } catch (error) {
@@ -67,8 +74,18 @@ export function createTokenVerifier(config: JwtConfig): TokenVerifier {
     }
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw unauthenticated('Token lacks a valid sub (DNI) or role');
-    return { dni: claims.data.sub, role: claims.data.role };
+    const principal: Principal = { dni: claims.data.sub, role: claims.data.role };
+    // `exp` is required, so jose has checked it is a number.
+    verified.set(token, principal, ((payload.exp as number) + CLOCK_TOLERANCE_SECONDS) * 1000);
+    return principal;
   };
+}
+
+/** Imported once: jose would otherwise import raw key bytes into WebCrypto on every verification. */
+function importHmacKey(secret: string): Promise<webcrypto.CryptoKey> {
+  return webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'verify',
+  ]);
 }
 
 export const unauthenticated = (message: string, cause?: unknown) =>

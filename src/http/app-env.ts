@@ -8,7 +8,7 @@ export interface AppEnv {
     TimingVariables & {
     principal: Principal;
     requestContext: RequestContext;
-    traceparent: string;
-    deadline: number;
+    /** Epoch ms when the request arrived. */
+    startedAt: number;
   };
 }

@@ -3,15 +3,17 @@ import { setMetric } from 'hono/timing';
 import type { TokenVerifier } from '../../auth/token-verifier.js';
 import { unauthenticated } from '../../auth/token-verifier.js';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { incomingOrNewTraceparent } from '../../observability/trace-context.js';
 import type { AppEnv } from '../app-env.js';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
 /**
  * Verifies the bearer token before anything else of the route runs (validation included), so
- * a bad token is a 401 that costs no upstream call. Sets `principal` and `requestContext`.
+ * a bad token is a 401 that costs no upstream call. Sets `principal` and `requestContext`
+ * (identity, propagated headers and the request's time budget).
  */
-export function authenticate(verify: TokenVerifier) {
+export function authenticate(verify: TokenVerifier, requestTimeoutMs: number) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const authorization = c.req.header('authorization');
     const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
@@ -22,8 +24,10 @@ export function authenticate(verify: TokenVerifier) {
       requestId: c.get('requestId'),
       principal,
       authorization: `Bearer ${token}`,
-      traceparent: c.get('traceparent'),
-      deadline: c.get('deadline'),
+      // Only requests that may call upstreams need trace context: made here, not for every probe.
+      traceparent: incomingOrNewTraceparent(c.req.header('traceparent')),
+      // One budget for the whole request, counted from its arrival: every upstream call fits in it.
+      deadline: c.get('startedAt') + requestTimeoutMs,
       signal: c.req.raw.signal,
       // One Server-Timing entry per upstream call, so devtools show where the time went.
       onUpstreamCall: ({ service, operation, outcome, durationMs }) =>

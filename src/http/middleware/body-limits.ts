@@ -17,6 +17,9 @@ export function limitBodies(defaultMax: number, perPath: Record<string, number>)
   const fallback = limitBody(defaultMax);
   const special = new Map(Object.entries(perPath).map(([path, max]) => [path, limitBody(max)]));
   return createMiddleware(async (c, next) => {
+    // GET and HEAD carry no body. Skipping them matters: Hono's limiter reads `c.req.raw.body`,
+    // which makes the Node adapter build a full WHATWG Request (measured: 4.9k vs 15k req/s).
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const limiter = special.get(c.req.path.replace(/\/+$/, '')) ?? fallback;
     return limiter(c, next);
   });
