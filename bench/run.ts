@@ -30,16 +30,18 @@ const gatewayEnv = {
   LOG_LEVEL: 'warn',
   BREAKER_RESET_TIMEOUT_MS: '60000',
 };
-const ports = { gateway: await freePort(), fetch: await freePort(), cluster: await freePort() };
+const ports = { gateway: await freePort(), fetch: await freePort(), cluster: await freePort(), fresh: await freePort() };
 const gateways: Record<Exclude<Target, 'baseline'>, Child> = {
   gateway: await startGateway(gatewayEnv, ports.gateway),
   'gateway-fetch': await startGateway({ ...gatewayEnv, UPSTREAM_HTTP_CLIENT: 'fetch' }, ports.fetch),
   'gateway-cluster': await startGateway({ ...gatewayEnv, WORKERS: '2' }, ports.cluster),
+  'gateway-fresh': await startGateway(gatewayEnv, ports.fresh),
 };
 const origin: Record<Target, string> = {
   gateway: `http://127.0.0.1:${ports.gateway}`,
   'gateway-fetch': `http://127.0.0.1:${ports.fetch}`,
   'gateway-cluster': `http://127.0.0.1:${ports.cluster}`,
+  'gateway-fresh': `http://127.0.0.1:${ports.fresh}`,
   baseline: baseline.info.url,
 };
 const tokens = {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AppEnv } from './app-env.js';
 import { toGatewayError } from './error-mapping.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { UpstreamError } from '../errors/upstream-error.js';
 
 /** Renders any error in the uniform body; `requestId` always equals the X-Request-Id header. */
 export function errorResponse(c: Context<AppEnv>, error: GatewayError): Response {
@@ -20,7 +21,11 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (error, c) => {
     const mapped = toGatewayError(error);
     const fields = { requestId: c.get('requestId'), code: mapped.code, status: mapped.status };
-    if (mapped.status >= 500) {
+    if (error instanceof UpstreamError && error.kind === 'circuit-open') {
+      // The breaker's transitions are logged once each; a line per refused request would only
+      // cost time while the service is down.
+      logger.debug(fields, mapped.message);
+    } else if (mapped.status >= 500) {
       const cause = mapped.code === 'INTERNAL' ? error : mapped.cause;
       logger.error({ ...fields, err: cause }, mapped.message);
     } else {
