@@ -7,6 +7,7 @@ import { Pool } from 'undici';
  * - GET /health: a bare node:http server answering the health JSON (the framework ceiling);
  * - GET /direct/tasks and GET /direct/compras-me: the same upstream calls as the gateway, made
  *   directly with the same client and no framework, validation or auth (gateway overhead);
+ * - POST /direct/compras: the gateway's purchase round trips with nothing else;
  * - POST /naive/compras: the purchase done one call after another, as a simple implementation would.
  */
 const urls = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
@@ -39,6 +40,26 @@ const routes: Record<string, (req: IncomingMessage, body: string) => Promise<[nu
       await Promise.all(ids.map(async (id) => [id, (await call('productos', 'GET', `/api/productos/${id}`)) as Product] as const)),
     );
     return [200, { compras: compras.map((compra) => ({ ...compra, productos_detalle: compra.productos.map((id) => products.get(id)) })) }];
+  },
+  'POST /direct/compras': async (req, body) => {
+    // The gateway's three round trips (reads in parallel, writes in parallel, one registration)
+    // with nothing else: no locks, validation, auth or framework.
+    const lines = (JSON.parse(body) as { productos: Array<{ producto_id: number; cantidad: number }> }).productos;
+    const [products] = await Promise.all([
+      Promise.all(lines.map(async (line) => (await call('productos', 'GET', `/api/productos/${line.producto_id}`)) as Product)),
+      call('recetas', 'GET', `/api/recetas/filter?dni=71234567&estado=validada&page=1&pagesize=100`),
+    ]);
+    await Promise.all(
+      lines.map((line, index) =>
+        call('productos', 'PUT', `/api/productos/${line.producto_id}`, undefined, { stock: (products[index] as Product).stock - line.cantidad }),
+      ),
+    );
+    const registered = await call('usuarios', 'POST', '/api/compras', req.headers.authorization, {
+      usuarioId: null,
+      productos: lines.map((line) => line.producto_id),
+      cantidades: lines.map((line) => line.cantidad),
+    });
+    return [201, registered];
   },
   'POST /naive/compras': async (req, body) => {
     const lines = (JSON.parse(body) as { productos: Array<{ producto_id: number; cantidad: number }> }).productos;

@@ -51,6 +51,7 @@ export function scenarios(latencyMs: number): Scenario[] {
     // Purchases of the same products serialise on the per-product stock lock, so latency is
     // measured with one connection, and contention separately.
     { name: 'POST /compras 1 line: gateway', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, connections: 1 },
+    { name: 'POST /compras 10 lines: direct', target: 'baseline', latencyMs: L, method: 'POST', path: '/direct/compras', token: 'cliente', body: { productos: lines(10) }, connections: 1 },
     { name: 'POST /compras 10 lines: naive sequential', target: 'baseline', latencyMs: L, method: 'POST', path: '/naive/compras', token: 'cliente', body: { productos: lines(10) }, connections: 1 },
     { name: 'POST /compras 10 lines: gateway', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(10) }, connections: 1 },
     { name: 'POST /compras 10 lines: gateway, 10 buyers of the same products', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(10) }, connections: 10 },
