@@ -6,6 +6,7 @@ import { signMockToken, SEED_DNI, SERVICE_NAMES } from '../mocks/index.js';
 import { childPids, freePort, peakRssMb, resetPeakRss, startGateway, startJsonChild, type Child } from './processes.js';
 import { idempotencyKey, scenarios, type Scenario, type Target } from './scenarios.js';
 import { renderReport, type Measured } from './report.js';
+import { upstreamUrlEnv } from '../src/config/config.js';
 
 /**
  * `npm run bench`: the gateway, its mock upstreams and the baselines each in their own process
@@ -22,11 +23,7 @@ const upstreams = await startJsonChild<{ urls: Record<string, string> }>('dist/b
 const baseline = await startJsonChild<{ url: string }>('dist/bench/baselines.js', [JSON.stringify(upstreams.info.urls)]);
 const gatewayEnv = {
   JWT_SECRET: secret,
-  URL_USUARIOS_COMPRAS: upstreams.info.urls.usuarios as string,
-  URL_PRODUCTOS_OFERTAS: upstreams.info.urls.productos as string,
-  URL_RECETAS_MEDICOS: upstreams.info.urls.recetas as string,
-  URL_TAREAS: upstreams.info.urls.tareas as string,
-  URL_FACTURAS: upstreams.info.urls.facturas as string,
+  ...upstreamUrlEnv(upstreams.info.urls),
   LOG_LEVEL: 'warn',
   BREAKER_RESET_TIMEOUT_MS: '60000',
 };

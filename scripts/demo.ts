@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createMockUpstreams, signMockToken, SEED_DNI, SEED_RECETA_IDS, SEED_TASK_IDS } from '../mocks/index.js';
 import { startMockServers } from '../mocks/servers/start-mock-servers.js';
-import { loadConfig } from '../src/config/config.js';
+import { loadConfig, upstreamUrlEnv } from '../src/config/config.js';
 import { createDeps } from '../src/deps.js';
 import { startServer } from '../src/server/start-server.js';
 
@@ -17,11 +17,7 @@ const loaded = loadConfig({
   ...process.env,
   JWT_SECRET: secret,
   JWT_JWKS_URL: undefined,
-  URL_USUARIOS_COMPRAS: upstreams.urls.usuarios,
-  URL_PRODUCTOS_OFERTAS: upstreams.urls.productos,
-  URL_RECETAS_MEDICOS: upstreams.urls.recetas,
-  URL_TAREAS: upstreams.urls.tareas,
-  URL_FACTURAS: upstreams.urls.facturas,
+  ...upstreamUrlEnv(upstreams.urls),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 });
 if (!loaded.ok) {

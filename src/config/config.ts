@@ -3,6 +3,20 @@ import { EnvSchema, type Env } from './env-schema.js';
 export type ServiceName = 'usuarios' | 'productos' | 'recetas' | 'tareas' | 'facturas';
 export const SERVICE_NAMES: readonly ServiceName[] = ['usuarios', 'productos', 'recetas', 'tareas', 'facturas'];
 
+/** The environment variable that holds each upstream's base URL. */
+export const UPSTREAM_URL_VARS: Record<ServiceName, string> = {
+  usuarios: 'URL_USUARIOS_COMPRAS',
+  productos: 'URL_PRODUCTOS_OFERTAS',
+  recetas: 'URL_RECETAS_MEDICOS',
+  tareas: 'URL_TAREAS',
+  facturas: 'URL_FACTURAS',
+};
+
+/** The environment that points the gateway at these upstream base URLs (demo, tests, benchmarks). */
+export function upstreamUrlEnv(urls: Record<ServiceName, string>): Record<string, string> {
+  return Object.fromEntries(SERVICE_NAMES.map((service) => [UPSTREAM_URL_VARS[service], urls[service]]));
+}
+
 export type JwtConfig =
   | { mode: 'secret'; secret: string; issuer?: string; audience?: string }
   | { mode: 'jwks'; jwksUrl: string; issuer?: string; audience?: string };

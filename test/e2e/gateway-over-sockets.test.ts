@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockUpstreams, signMockToken, SEED_DNI, SEED_RECETA_IDS, type RecordedCall, type ServiceName } from '../../mocks/index.js';
 import { startMockServers, type RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig, upstreamUrlEnv } from '../../src/config/config.js';
 import { createDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { GatewayMetrics } from '../../src/observability/metrics.js';
@@ -22,11 +22,7 @@ beforeAll(async () => {
   upstreams = await startMockServers(mocks);
   const loaded = loadConfig({
     JWT_SECRET: SECRET,
-    URL_USUARIOS_COMPRAS: upstreams.urls.usuarios,
-    URL_PRODUCTOS_OFERTAS: upstreams.urls.productos,
-    URL_RECETAS_MEDICOS: upstreams.urls.recetas,
-    URL_TAREAS: upstreams.urls.tareas,
-    URL_FACTURAS: upstreams.urls.facturas,
+    ...upstreamUrlEnv(upstreams.urls),
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMockUpstreams, signMockToken, SEED_DNI } from '../../mocks/index.js';
 import { startMockServers, type RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
+import { upstreamUrlEnv } from '../../src/config/config.js';
 import {
   BUILD_TIMEOUT_MS, MAIN_JS, ensureBuilt, exitWithin, freePort, httpRequest, socketClosed, spawnNode, waitFor,
   type NodeProcess,
@@ -40,11 +41,7 @@ async function startGateway(overrides: Record<string, string> = {}) {
     SHUTDOWN_GRACE_MS: String(GRACE_MS),
     UPSTREAM_TIMEOUT_MS: '8000',
     REQUEST_TIMEOUT_MS: '9000',
-    URL_USUARIOS_COMPRAS: upstreams.urls.usuarios,
-    URL_PRODUCTOS_OFERTAS: upstreams.urls.productos,
-    URL_RECETAS_MEDICOS: upstreams.urls.recetas,
-    URL_TAREAS: upstreams.urls.tareas,
-    URL_FACTURAS: upstreams.urls.facturas,
+    ...upstreamUrlEnv(upstreams.urls),
     ...overrides,
   });
   processes.push(proc);

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { setupServer } from 'msw/node';
 import { createApp } from '../../src/app.js';
-import { loadConfig, type Config, type ServiceName } from '../../src/config/config.js';
+import { loadConfig, type Config, type ServiceName, upstreamUrlEnv } from '../../src/config/config.js';
 import { createDeps, type GatewayDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { GatewayMetrics } from '../../src/observability/metrics.js';
@@ -20,11 +20,7 @@ export const BASE_URLS: Record<ServiceName, string> = {
 
 export const testEnv = (env: Record<string, string> = {}): Record<string, string> => ({
   JWT_SECRET: TEST_SECRET,
-  URL_USUARIOS_COMPRAS: BASE_URLS.usuarios,
-  URL_PRODUCTOS_OFERTAS: BASE_URLS.productos,
-  URL_RECETAS_MEDICOS: BASE_URLS.recetas,
-  URL_TAREAS: BASE_URLS.tareas,
-  URL_FACTURAS: BASE_URLS.facturas,
+  ...upstreamUrlEnv(BASE_URLS),
   LOG_LEVEL: 'info',
   // msw intercepts fetch, not undici's Pool: in-process tests run on the ky/fetch transport.
   UPSTREAM_HTTP_CLIENT: 'fetch',

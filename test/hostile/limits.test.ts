@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockUpstreams, signMockToken, SEED_DNI, type MockUpstreams } from '../../mocks/index.js';
 import { startMockServers, type RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
-import { loadConfig, type Config } from '../../src/config/config.js';
+import { loadConfig, type Config, upstreamUrlEnv } from '../../src/config/config.js';
 import { createDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { GatewayMetrics } from '../../src/observability/metrics.js';
@@ -29,11 +29,7 @@ let token: string;
 function configFor(env: Record<string, string> = {}): Config {
   const loaded = loadConfig({
     JWT_SECRET: SECRET,
-    URL_USUARIOS_COMPRAS: upstreams.urls.usuarios,
-    URL_PRODUCTOS_OFERTAS: upstreams.urls.productos,
-    URL_RECETAS_MEDICOS: upstreams.urls.recetas,
-    URL_TAREAS: upstreams.urls.tareas,
-    URL_FACTURAS: upstreams.urls.facturas,
+    ...upstreamUrlEnv(upstreams.urls),
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',

@@ -5,9 +5,9 @@
 //   may be refused by the service itself (unknown task, reused key): then the service's data is
 //   unchanged, so nothing was written in effect.
 import fc from 'fast-check';
-import { afterAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { MAX_JSON_DEPTH, exceedsDepth } from '../../src/http/middleware/json-guard.js';
-import type { Harness } from '../helpers/harness.js';
+import { createHarness, tokens, type Harness } from '../helpers/harness.js';
 
 /** Runs per property: enough to explore, small enough for the whole folder to stay well under 30 s. */
 export const RUNS = 150;
@@ -329,4 +329,19 @@ export const describeRequest = (request: FuzzRequest) =>
 export function freshUpstreams(h: Harness) {
   h.mocks.reset();
   h.logs.lines.length = 0;
+}
+
+/**
+ * One msw harness per property file, listening for the whole file, with a signed token for each
+ * seeded caller (signed once: signing per run would dominate the runtime).
+ */
+export function fuzzHarness() {
+  const h = createHarness();
+  const signed = { ana: '', luis: '', admin: '' };
+  beforeAll(async () => {
+    h.listen();
+    [signed.ana, signed.luis, signed.admin] = await Promise.all([tokens.ana(), tokens.luis(), tokens.admin()]);
+  });
+  afterAll(h.close);
+  return { h, signed, caller: fc.constantFrom<keyof typeof signed>('ana', 'luis', 'admin') };
 }

@@ -2,12 +2,13 @@
 // digits, amounts, calendar dates around "tomorrow UTC", up to 2000 items) and any Idempotency-Key
 // never give a 5xx; only a valid batch under a valid key reaches the invoice service.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvoiceBatchSchema } from '../../src/routes/invoices/invoices.schemas.js';
 import { IdempotencyKeySchema } from '../../src/routes/shared/idempotency-key.js';
-import { API, createHarness, tokens } from '../helpers/harness.js';
+import { API } from '../helpers/harness.js';
 import {
   RUNS,
+  fuzzHarness,
   anyBody,
   anyNumber,
   anyScalar,
@@ -25,14 +26,7 @@ import {
   type FuzzRequest,
 } from './fuzz-support.js';
 
-const h = createHarness();
-const signed: Record<'ana' | 'admin', string> = { ana: '', admin: '' };
-beforeAll(async () => {
-  h.listen();
-  signed.ana = await tokens.ana();
-  signed.admin = await tokens.admin();
-});
-afterAll(h.close);
+const { h, signed } = fuzzHarness();
 
 const DAY_MS = 86_400_000;
 const utcDate = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);

@@ -1,12 +1,13 @@
 // Property-based tests of the prescription routes: random path segments, bodies and headers never
 // give a 5xx, and a prescription's state is written only for a valid id and state, then with a 2xx.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { SEED_RECETA_IDS } from '../../mocks/index.js';
 import { RecetaParamsSchema, StateBodySchema } from '../../src/routes/prescriptions/prescriptions.schemas.js';
-import { API, createHarness, tokens } from '../helpers/harness.js';
+import { API } from '../helpers/harness.js';
 import {
   RUNS,
+  fuzzHarness,
   anyBody,
   anyScalar,
   decodedSegment,
@@ -21,17 +22,7 @@ import {
   type FuzzRequest,
 } from './fuzz-support.js';
 
-const h = createHarness();
-const signed: Record<'ana' | 'luis' | 'admin', string> = { ana: '', luis: '', admin: '' };
-beforeAll(async () => {
-  h.listen();
-  signed.ana = await tokens.ana();
-  signed.luis = await tokens.luis();
-  signed.admin = await tokens.admin();
-});
-afterAll(h.close);
-
-const caller = fc.constantFrom<keyof typeof signed>('ana', 'luis', 'admin');
+const { h, signed, caller } = fuzzHarness();
 const recetaId = fc.oneof(
   { arbitrary: fc.constantFrom(...Object.values(SEED_RECETA_IDS)), weight: 4 },
   { arbitrary: fc.constantFrom(...Object.values(SEED_RECETA_IDS)).map((id) => id.toUpperCase()), weight: 1 },

@@ -2,13 +2,14 @@
 // never give a 5xx nor write upstream unless valid; valid purchases of in-stock, prescription-free
 // products are always registered (201) with the stock taken exactly once.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SEED_DNI } from '../../mocks/index.js';
 import { PageQuerySchema, PurchaseBodySchema } from '../../src/routes/purchases/purchases.schemas.js';
 import { IdempotencyKeySchema } from '../../src/routes/shared/idempotency-key.js';
-import { API, createHarness, tokens } from '../helpers/harness.js';
+import { API } from '../helpers/harness.js';
 import {
   RUNS,
+  fuzzHarness,
   anyBody,
   anyNumber,
   anyScalar,
@@ -26,17 +27,7 @@ import {
   type FuzzRequest,
 } from './fuzz-support.js';
 
-const h = createHarness();
-const signed: Record<'ana' | 'luis' | 'admin', string> = { ana: '', luis: '', admin: '' };
-beforeAll(async () => {
-  h.listen();
-  signed.ana = await tokens.ana();
-  signed.luis = await tokens.luis();
-  signed.admin = await tokens.admin();
-});
-afterAll(h.close);
-
-const caller = fc.constantFrom<keyof typeof signed>('ana', 'luis', 'admin');
+const { h, signed, caller } = fuzzHarness();
 
 // Near the schema: the right keys with values of every kind, ids that exist or not, stock limits.
 const productId = fc.oneof(

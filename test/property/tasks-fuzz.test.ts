@@ -2,11 +2,12 @@
 // may itself refuse a request the gateway found valid (another user's task, an unknown id): then
 // the service's data must be unchanged. Invalid input never reaches it; nothing gives a 5xx.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CreateTaskBodySchema, TaskIdParamsSchema, UpdateTaskBodySchema } from '../../src/routes/tasks/tasks.schemas.js';
-import { API, createHarness, tokens } from '../helpers/harness.js';
+import { API } from '../helpers/harness.js';
 import {
   RUNS,
+  fuzzHarness,
   anyBody,
   anyScalar,
   anyText,
@@ -23,17 +24,7 @@ import {
   type FuzzRequest,
 } from './fuzz-support.js';
 
-const h = createHarness();
-const signed: Record<'ana' | 'luis' | 'admin', string> = { ana: '', luis: '', admin: '' };
-beforeAll(async () => {
-  h.listen();
-  signed.ana = await tokens.ana();
-  signed.luis = await tokens.luis();
-  signed.admin = await tokens.admin();
-});
-afterAll(h.close);
-
-const caller = fc.constantFrom<keyof typeof signed>('ana', 'luis', 'admin');
+const { h, signed, caller } = fuzzHarness();
 const taskId = fc.constantFrom('1', '2', '3', '4', '99', '9999999999999999', '0', '01', '-1', '1.0', '１');
 const segment = pathSegment(taskId);
 const idValid = (raw: string) => !raw.includes('/') && TaskIdParamsSchema.safeParse({ id: decodedSegment(raw) }).success;

@@ -3,7 +3,7 @@
 // to call the gateway, read the mocks' recorded calls and capture the gateway's logs.
 import { createMockUpstreams, signMockToken, SEED_DNI, type MockUpstreams, type RecordedCall, type ServiceName } from '../../../mocks/index.js';
 import { startMockServers, type RunningMockServers } from '../../../mocks/servers/start-mock-servers.js';
-import { loadConfig } from '../../../src/config/config.js';
+import { loadConfig, upstreamUrlEnv } from '../../../src/config/config.js';
 import { createDeps, type GatewayDeps } from '../../../src/deps.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { GatewayMetrics } from '../../../src/observability/metrics.js';
@@ -38,11 +38,7 @@ export interface ChaosGateway {
 export async function startGateway(urls: Record<ServiceName, string>, env: Record<string, string> = {}): Promise<ChaosGateway> {
   const loaded = loadConfig({
     JWT_SECRET: CHAOS_SECRET,
-    URL_USUARIOS_COMPRAS: urls.usuarios,
-    URL_PRODUCTOS_OFERTAS: urls.productos,
-    URL_RECETAS_MEDICOS: urls.recetas,
-    URL_TAREAS: urls.tareas,
-    URL_FACTURAS: urls.facturas,
+    ...upstreamUrlEnv(urls),
     PORT: '0',
     HOST: '127.0.0.1',
     SHUTDOWN_GRACE_MS: '2000',
