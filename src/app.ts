@@ -9,6 +9,7 @@ import { authenticate } from './http/middleware/authenticate.js';
 import { limitBodies } from './http/middleware/body-limits.js';
 import { edge } from './http/middleware/edge.js';
 import { shedLoad } from './http/middleware/load-shedding.js';
+import { traceRequest } from './http/middleware/trace-request.js';
 import { validationHook } from './http/validation-hook.js';
 import { buildOpenApiDocument, registerSecurityScheme } from './routes/docs/openapi-document.js';
 import { swaggerUi } from './routes/docs/swagger-ui.js';
@@ -47,6 +48,7 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
     // Invoice batches are the one large body: 1000 invoices need more than the default limit.
     limitBodies(config.bodyLimitBytes, { [`${API_PREFIX}/facturas`]: config.invoiceBodyLimitBytes }),
     authenticate(deps.verifyToken, config.requestTimeoutMs),
+    ...(deps.tracer ? [traceRequest(deps.tracer)] : []),
     timing({ totalDescription: 'gateway total', crossOrigin: config.corsOrigins.join(', ') || false }),
   );
   const api = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
 import { SERVICE_NAMES, type Config, type ServiceName } from './config/config.js';
@@ -46,6 +47,8 @@ export interface GatewayDeps {
   verifyToken: TokenVerifier;
   health: HealthStatus & { startDraining(): void };
   loadMonitor: LoadMonitor;
+  /** Present only when tracing is on (see observability/tracing.ts). */
+  tracer?: Tracer;
   purchases: PurchaseUseCases;
   prescriptions: PrescriptionUseCases;
   tasks: IntegrationTaskUseCases;
@@ -61,6 +64,7 @@ export interface DepsOverrides {
   /** The fetch every upstream client uses (tests may inject one); implies the ky transport. */
   fetch?: typeof fetch;
   now?: () => Date;
+  tracer?: Tracer;
 }
 
 /** The composition root: one ky client and one breaker per upstream, built once per process. */
@@ -132,6 +136,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
       load: () => loadMonitor.snapshot(),
     },
     loadMonitor,
+    ...(overrides.tracer ? { tracer: overrides.tracer } : {}),
     purchases: {
       registerPurchase: (input, ctx) => registerPurchase(purchaseDeps, input, ctx),
       listMyPurchases: (ctx) => listMyPurchases(purchaseDeps, ctx),

@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { loadConfig } from './config/config.js';
 import { createDeps } from './deps.js';
+import { createTracing } from './observability/tracing.js';
 import { runClusterPrimary } from './server/run-cluster.js';
 import { startServer } from './server/start-server.js';
 
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
     runClusterPrimary(loaded.config.workers, (message) => console.error(message));
     return;
   }
-  const deps = createDeps(loaded.config);
+  const tracing = await createTracing(loaded.config);
+  const deps = createDeps(loaded.config, tracing.tracer ? { tracer: tracing.tracer } : {});
   const gateway = await startServer(deps).catch((error: NodeJS.ErrnoException) => {
     console.error(`cannot listen on ${loaded.config.host}:${loaded.config.port}: ${error.code ?? error.message}`);
     process.exit(1);
@@ -29,7 +31,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     deps.logger.info({ signal }, 'draining');
-    void gateway.drain().then(() => {
+    void gateway.drain().then(async () => {
+      await tracing.shutdown().catch(() => {});
       deps.logger.info('drained; exiting');
       deps.logger.flush();
       process.exit(0);

@@ -42,6 +42,8 @@ export interface Config {
   loadShedding: { maxEventLoopDelayMs: number; maxInFlight: number };
   logLevel: Env['LOG_LEVEL'];
   tls?: { certFile: string; keyFile: string };
+  /** OTLP/HTTP trace export; absent (no cost at all) unless the OTEL_* variables ask for it. */
+  tracing?: { tracesUrl: string; serviceName: string };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -93,6 +95,20 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       loadShedding: { maxEventLoopDelayMs: e.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS, maxInFlight: e.LOAD_SHED_MAX_IN_FLIGHT },
       logLevel: e.LOG_LEVEL,
       ...(e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { tls: { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } } : {}),
+      ...tracingConfig(e),
     },
   };
+}
+
+const DEFAULT_OTLP_TRACES_URL = 'http://localhost:4318/v1/traces';
+
+/** OpenTelemetry's rules: on when an OTLP endpoint or `OTEL_TRACES_EXPORTER=otlp` is set, off when disabled. */
+function tracingConfig(e: Env): Pick<Config, 'tracing'> {
+  const exporter = e.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
+  const asked = exporter === 'otlp' || e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined;
+  if (e.OTEL_SDK_DISABLED === 'true' || exporter === 'none' || !asked) return {};
+  const tracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${stripTrailingSlash(e.OTEL_EXPORTER_OTLP_ENDPOINT)}/v1/traces` : DEFAULT_OTLP_TRACES_URL);
+  return { tracing: { tracesUrl, serviceName: e.OTEL_SERVICE_NAME } };
 }

@@ -46,6 +46,12 @@ export const EnvSchema = z
     LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
     LOAD_SHED_MAX_IN_FLIGHT: z.coerce.number().int().min(0).default(5000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // OpenTelemetry's standard variables: tracing is off unless one of them asks for OTLP.
+    OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
+    OTEL_TRACES_EXPORTER: optionalString,
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(url.optional()),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(url.optional()),
+    OTEL_SERVICE_NAME: z.string().min(1).default('botica-gateway'),
     TLS_CERT_FILE: optionalString,
     TLS_KEY_FILE: optionalString,
   })

@@ -22,6 +22,11 @@ export interface RequestContext {
   signal?: AbortSignal;
   /** Told about each upstream call (service, operation, outcome, duration). */
   onUpstreamCall?: (event: { service: string; operation: string; outcome: string; durationMs: number }) => void;
+  /** With tracing on: opens a client span for one upstream call. */
+  startUpstreamSpan?: (call: { service: string; operation: string; method: string }) => {
+    traceparent: string;
+    end(outcome: string): void;
+  };
 }
 
 export const isAdmin = (ctx: RequestContext): boolean => ctx.principal.role === 'ADMIN';

@@ -9,6 +9,13 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Told about each upstream call of this request (for the Server-Timing header). */
   onUpstreamCall?: (event: UpstreamCallEvent) => void;
+  /** With tracing on: opens a client span for one upstream call; its traceparent is sent. */
+  startUpstreamSpan?: (call: { service: string; operation: string; method: string }) => UpstreamSpan;
+}
+
+export interface UpstreamSpan {
+  traceparent: string;
+  end(outcome: CallOutcome): void;
 }
 
 export interface UpstreamCallEvent {

@@ -41,7 +41,7 @@ const MIN_RETRY_BUDGET_MS = 50;
 export function createUpstream(deps: UpstreamDeps): Upstream {
   const { service } = deps;
 
-  async function attempt<T>(request: UpstreamRequest<T>, ctx: CallContext): Promise<T> {
+  async function attempt<T>(request: UpstreamRequest<T>, ctx: CallContext, traceparent: string | undefined): Promise<T> {
     const remaining = ctx.deadline - Date.now();
     if (remaining <= 0) throw new UpstreamError(service, 'timeout', { message: `${service}: request budget spent` });
     const timeoutSignal = AbortSignal.timeout(Math.min(deps.upstreamTimeoutMs, remaining));
@@ -53,7 +53,7 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
       const { status, text } = await deps.transport.send({
         method: request.method,
         path: request.path,
-        headers: upstreamHeaders(request, ctx, deps.forwardAuthorization),
+        headers: upstreamHeaders(request, ctx, deps.forwardAuthorization, traceparent),
         ...(request.searchParams ? { searchParams: request.searchParams } : {}),
         ...(request.json !== undefined ? { json: request.json } : {}),
         signal,
@@ -73,10 +73,13 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
     service,
     async call<T>(request: UpstreamRequest<T>, ctx: CallContext): Promise<T> {
       const started = performance.now();
+      const span = ctx.startUpstreamSpan?.({ service, operation: request.operation, method: request.method });
+      // Same trace id as the request; a span id of its own (the exported span's, when tracing).
+      const traceparent = span?.traceparent ?? (ctx.traceparent ? childTraceparent(ctx.traceparent) : undefined);
       try {
         const result = await deps.breaker.run(async () => {
           try {
-            return await attempt(request, ctx);
+            return await attempt(request, ctx, traceparent);
           } catch (error) {
             // Reads are safe to repeat once after a network error (not after a timeout or a 5xx:
             // a slow or failing service must not receive double the load).
@@ -87,7 +90,7 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
               error.status === undefined &&
               ctx.deadline - Date.now() > MIN_RETRY_BUDGET_MS;
             if (!retryable) throw error;
-            return attempt(request, ctx);
+            return attempt(request, ctx, traceparent);
           }
         });
         report('success');
@@ -101,15 +104,21 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
         const event = { service, operation: request.operation, outcome, durationMs: performance.now() - started };
         deps.observer?.onCall(event);
         ctx.onUpstreamCall?.(event);
+        span?.end(outcome);
       }
     },
   };
 }
 
-function upstreamHeaders(request: UpstreamRequest<unknown>, ctx: CallContext, forwardAuthorization: boolean) {
+function upstreamHeaders(
+  request: UpstreamRequest<unknown>,
+  ctx: CallContext,
+  forwardAuthorization: boolean,
+  traceparent: string | undefined,
+) {
   // Built from scratch: only allow-listed headers ever reach an upstream.
   const headers: Record<string, string> = { accept: 'application/json', 'x-request-id': ctx.requestId };
-  if (ctx.traceparent) headers.traceparent = childTraceparent(ctx.traceparent);
+  if (traceparent) headers.traceparent = traceparent;
   if (forwardAuthorization && ctx.authorization) headers.authorization = ctx.authorization;
   if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
   return headers;
