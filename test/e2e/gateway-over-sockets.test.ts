@@ -1,16 +1,12 @@
 // The real gateway server in front of the real mock servers, every hop over a TCP socket.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockUpstreams, signMockToken, SEED_DNI, SEED_RECETA_IDS, type RecordedCall, type ServiceName } from '../../mocks/index.js';
-import { startMockServers, type RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
-import { loadConfig, upstreamUrlEnv } from '../../src/config/config.js';
-import { createDeps } from '../../src/deps.js';
-import { createLogger } from '../../src/observability/logger.js';
-import { GatewayMetrics } from '../../src/observability/metrics.js';
-import { startServer, type RunningGateway } from '../../src/server/start-server.js';
+import { SEED_RECETA_IDS, type RecordedCall, type ServiceName } from '../../mocks/index.js';
+import type { RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
+import type { RunningGateway } from '../../src/server/start-server.js';
+import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-gateway.js';
 import { waitFor } from './helpers/e2e.js';
 
-const SECRET = 'e2e-sockets-secret-of-at-least-32-bytes!';
-
+let sut: GatewayUnderTest;
 let upstreams: RunningMockServers;
 let gateway: RunningGateway;
 let api: string;
@@ -18,35 +14,17 @@ let cliente: string;
 let admin: string;
 
 beforeAll(async () => {
-  const mocks = createMockUpstreams({ jwtSecret: SECRET, taskExecutionDelayMs: 50 });
-  upstreams = await startMockServers(mocks);
-  const loaded = loadConfig({
-    JWT_SECRET: SECRET,
-    ...upstreamUrlEnv(upstreams.urls),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-  });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  const deps = createDeps(loaded.config, {
-    logger: createLogger('silent'),
-    metrics: new GatewayMetrics({ processMetrics: false }),
-  });
-  gateway = await startServer(deps);
+  sut = await startGatewayUnderTest();
+  ({ upstreams, gateway, clienteToken: cliente, adminToken: admin } = sut);
   api = `${gateway.url}/api/orchestrator`;
-  cliente = await signMockToken(SECRET, { dni: SEED_DNI.ana, role: 'CLIENTE' });
-  admin = await signMockToken(SECRET, { dni: SEED_DNI.admin, role: 'ADMIN' });
 });
 
 afterAll(async () => {
-  await gateway?.drain();
-  await upstreams?.close();
+  await sut?.close();
 });
 
-// Every mock server shares one state: a reset through any of them restores the whole seed.
 beforeEach(async () => {
-  const res = await fetch(`${upstreams.urls.usuarios}/__mock/reset`, { method: 'POST' });
-  expect(res.status).toBe(204);
+  await sut.resetMocks();
 });
 
 async function mockCalls(service: ServiceName): Promise<RecordedCall[]> {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { freePort } from '../e2e/helpers/e2e.js';
-import { startGatewayUnderTest, type GatewayUnderTest } from './helpers/gateway.js';
+import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-gateway.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

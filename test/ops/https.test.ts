@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayUnderTest, type GatewayUnderTest } from './helpers/gateway.js';
+import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-gateway.js';
 
 const HEALTH = '/api/orchestrator/health';
 const opensslMissing = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status !== 0;

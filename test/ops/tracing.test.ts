@@ -4,14 +4,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockUpstreams, signMockToken, SEED_DNI, type MockUpstreams } from '../../mocks/index.js';
-import { startMockServers, type RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
-import { loadConfig, upstreamUrlEnv } from '../../src/config/config.js';
-import { createDeps } from '../../src/deps.js';
-import { createLogger } from '../../src/observability/logger.js';
-import { GatewayMetrics } from '../../src/observability/metrics.js';
+import { loadConfig } from '../../src/config/config.js';
 import { createTracing, type Tracing } from '../../src/observability/tracing.js';
-import { startServer, type RunningGateway } from '../../src/server/start-server.js';
+import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-gateway.js';
 
 const SECRET = 'tracing-test-secret-of-at-least-32-bytes';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -27,9 +22,7 @@ interface ExportedSpan {
 
 const exported: ExportedSpan[] = [];
 let collector: Server;
-let mocks: MockUpstreams;
-let upstreams: RunningMockServers;
-let gateway: RunningGateway;
+let sut: GatewayUnderTest;
 let tracing: Tracing;
 
 beforeAll(async () => {
@@ -43,29 +36,16 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-  mocks = createMockUpstreams({ jwtSecret: SECRET });
-  upstreams = await startMockServers(mocks);
-  const loaded = loadConfig({
-    JWT_SECRET: SECRET,
-    ...upstreamUrlEnv(upstreams.urls),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
-  });
+  const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}` };
+  const loaded = loadConfig({ JWT_SECRET: SECRET, ...otel });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   tracing = await createTracing(loaded.config);
-  const deps = createDeps(loaded.config, {
-    logger: createLogger('silent'),
-    metrics: new GatewayMetrics({ processMetrics: false }),
-    ...(tracing.tracer ? { tracer: tracing.tracer } : {}),
-  });
-  gateway = await startServer(deps);
+  sut = await startGatewayUnderTest(otel, tracing.tracer ? { tracer: tracing.tracer } : {});
 });
 
 afterAll(async () => {
-  await gateway?.drain();
+  await sut?.close();
   await tracing?.shutdown();
-  await upstreams?.close();
   await new Promise((resolve) => collector?.close(resolve));
 });
 
@@ -81,9 +61,8 @@ describe('OpenTelemetry tracing', () => {
   });
 
   it('exports a server span in the caller trace and one client span per upstream call, whose ids the upstreams receive', async () => {
-    const token = await signMockToken(SECRET, { dni: SEED_DNI.ana, role: 'CLIENTE' });
-    const response = await fetch(`${gateway.url}/api/orchestrator/compras/me`, {
-      headers: { authorization: `Bearer ${token}`, traceparent: `00-${TRACE_ID}-${CALLER_SPAN}-01` },
+    const response = await fetch(`${sut.url}/api/orchestrator/compras/me`, {
+      headers: { authorization: `Bearer ${sut.clienteToken}`, traceparent: `00-${TRACE_ID}-${CALLER_SPAN}-01` },
     });
     expect(response.status).toBe(200);
     await tracing.shutdown();
@@ -91,7 +70,7 @@ describe('OpenTelemetry tracing', () => {
     const server = exported.find((span) => span.kind === 2);
     expect(server).toMatchObject({ traceId: TRACE_ID, parentSpanId: CALLER_SPAN, name: 'GET /api/orchestrator/compras/me' });
     const clients = exported.filter((span) => span.kind === 3);
-    const upstreamCalls = mocks.calls();
+    const upstreamCalls = sut.mocks.calls();
     expect(clients).toHaveLength(upstreamCalls.length);
     for (const client of clients) expect(client).toMatchObject({ traceId: TRACE_ID, parentSpanId: server?.spanId });
     expect(clients.map((span) => span.name)).toContain('usuarios listMyPurchases');

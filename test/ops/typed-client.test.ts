@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_RECETA_IDS, SEED_TASK_IDS } from '../../mocks/index.js';
 import type { components, paths } from '../../openapi/schema.js';
 import { generateOpenApiTypes, OPENAPI_TYPES } from '../../scripts/ops/openapi-types.js';
-import { startGatewayUnderTest, type GatewayUnderTest } from './helpers/gateway.js';
+import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-gateway.js';
 import { documentedOperations, loadCommittedDocument, ShapeChecker } from './helpers/openapi-shapes.js';
 
 type Schemas = components['schemas'];

@@ -1,18 +1,19 @@
 // The real gateway (in-process `startServer`) in front of the real mock servers, every hop over
-// a TCP socket on 127.0.0.1. Shared by the operations tests.
-import { createMockUpstreams, signMockToken, SEED_DNI } from '../../../mocks/index.js';
-import { startMockServers, type RunningMockServers } from '../../../mocks/servers/start-mock-servers.js';
-import { loadConfig, upstreamUrlEnv } from '../../../src/config/config.js';
-import { createDeps } from '../../../src/deps.js';
-import { createLogger } from '../../../src/observability/logger.js';
-import { GatewayMetrics } from '../../../src/observability/metrics.js';
-import { startServer, type RunningGateway } from '../../../src/server/start-server.js';
+// a TCP socket on 127.0.0.1. Shared by the end-to-end and operations tests.
+import { createMockUpstreams, signMockToken, SEED_DNI, type MockUpstreams } from '../../mocks/index.js';
+import { startMockServers, type RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
+import { loadConfig, upstreamUrlEnv } from '../../src/config/config.js';
+import { createDeps, type DepsOverrides } from '../../src/deps.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { GatewayMetrics } from '../../src/observability/metrics.js';
+import { startServer, type RunningGateway } from '../../src/server/start-server.js';
 
 export const OPS_SECRET = 'ops-tests-secret-of-at-least-32-bytes-long';
 
 export interface GatewayUnderTest {
   /** Root URL of the gateway, e.g. `http://127.0.0.1:41234` (https with TLS). */
   url: string;
+  mocks: MockUpstreams;
   upstreams: RunningMockServers;
   gateway: RunningGateway;
   clienteToken: string;
@@ -22,8 +23,14 @@ export interface GatewayUnderTest {
   close(): Promise<void>;
 }
 
-/** Starts the mock upstreams and the gateway; `env` adds or overrides gateway variables. */
-export async function startGatewayUnderTest(env: Record<string, string> = {}): Promise<GatewayUnderTest> {
+/**
+ * Starts the mock upstreams and the gateway; `env` adds or overrides gateway variables and
+ * `overrides` replaces dependencies (a tracer, a capturing logger).
+ */
+export async function startGatewayUnderTest(
+  env: Record<string, string> = {},
+  overrides: DepsOverrides = {},
+): Promise<GatewayUnderTest> {
   const mocks = createMockUpstreams({ jwtSecret: OPS_SECRET, taskExecutionDelayMs: 20 });
   const upstreams = await startMockServers(mocks);
   try {
@@ -40,10 +47,12 @@ export async function startGatewayUnderTest(env: Record<string, string> = {}): P
     const deps = createDeps(loaded.config, {
       logger: createLogger('silent'),
       metrics: new GatewayMetrics({ processMetrics: false }),
+      ...overrides,
     });
     const gateway = await startServer(deps);
     return {
       url: gateway.url,
+      mocks,
       upstreams,
       gateway,
       clienteToken: await signMockToken(OPS_SECRET, { dni: SEED_DNI.ana, role: 'CLIENTE' }),
