@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { setupServer } from 'msw/node';
+import { expect } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config, type ServiceName, upstreamUrlEnv } from '../../src/config/config.js';
 import { createDeps, type GatewayDeps } from '../../src/deps.js';
@@ -122,4 +123,13 @@ export async function errorBody(response: Response) {
     throw new Error(`requestId ${body.requestId} differs from X-Request-Id ${response.headers.get('x-request-id')}`);
   }
   return body;
+}
+
+/** A 401 in the uniform body with `WWW-Authenticate: Bearer`, and no upstream called at all. */
+export async function expectUnauthenticated(h: Harness, response: Response) {
+  expect(response.status).toBe(401);
+  expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  expect(response.headers.get('content-type')).toContain('application/json');
+  expect((await errorBody(response)).code).toBe('UNAUTHENTICATED');
+  expect(h.calls()).toEqual([]);
 }

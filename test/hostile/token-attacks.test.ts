@@ -7,7 +7,7 @@ import { SignJWT, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKC
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_DNI, SEED_RECETA_IDS, SEED_TASK_IDS } from '../../mocks/index.js';
-import { API, TEST_SECRET, createHarness, errorBody, tokens, type Harness } from '../helpers/harness.js';
+import { API, TEST_SECRET, createHarness, tokens, type Harness, expectUnauthenticated } from '../helpers/harness.js';
 
 const OTHER_SECRET = 'an-attacker-secret-that-is-at-least-32-bytes';
 const JWKS_URL = 'http://keys.test/jwks.json';
@@ -95,14 +95,6 @@ function send(h: Harness, endpoint: Endpoint, attack: Attack) {
     headers: { ...endpoint.headers, ...attack.headers },
     ...(endpoint.json !== undefined ? { json: endpoint.json } : {}),
   });
-}
-
-async function expectUnauthenticated(h: Harness, response: Response) {
-  expect(response.status).toBe(401);
-  expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
-  expect(response.headers.get('content-type')).toContain('application/json');
-  expect((await errorBody(response)).code).toBe('UNAUTHENTICATED');
-  expect(h.calls()).toEqual([]);
 }
 
 // ---------------------------------------------------------------------------------------------

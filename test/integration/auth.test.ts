@@ -3,7 +3,7 @@
 import { SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_DNI, SEED_RECETA_IDS } from '../../mocks/index.js';
-import { API, TEST_SECRET, createHarness, errorBody, tokens, type Harness } from '../helpers/harness.js';
+import { API, TEST_SECRET, createHarness, errorBody, tokens, type Harness, expectUnauthenticated } from '../helpers/harness.js';
 
 const OTHER_SECRET = 'another-secret-that-is-at-least-32-bytes';
 const now = () => Math.floor(Date.now() / 1000);
@@ -25,14 +25,6 @@ async function sign({ alg = 'HS256', secret = TEST_SECRET, claims = {}, exp = no
   if (exp !== null) payload.exp = exp;
   if (nbf !== undefined) payload.nbf = nbf;
   return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT' }).sign(new TextEncoder().encode(secret));
-}
-
-async function expectUnauthenticated(h: Harness, response: Response) {
-  expect(response.status).toBe(401);
-  expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
-  expect(response.headers.get('content-type')).toContain('application/json');
-  expect((await errorBody(response)).code).toBe('UNAUTHENTICATED');
-  expect(h.calls()).toEqual([]);
 }
 
 const PURCHASE = { productos: [{ producto_id: 1, cantidad: 1 }] };

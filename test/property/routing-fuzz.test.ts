@@ -2,19 +2,23 @@
 // segments, traversal, encoded NULs, unicode, very long), with or without a token and with fuzzed
 // headers, never gives a 5xx; a request that matches no route never reaches an upstream.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, createHarness, tokens } from '../helpers/harness.js';
-import { anyBody, anyText, describeRequest, encode, expectInvariants, freshUpstreams, fuzzedHeaders, queryString, send, type FuzzRequest } from './fuzz-support.js';
+import { describe, expect, it } from 'vitest';
+import { API } from '../helpers/harness.js';
+import {
+  anyBody,
+  anyText,
+  describeRequest,
+  encode,
+  expectInvariants,
+  freshUpstreams,
+  fuzzHarness,
+  fuzzedHeaders,
+  queryString,
+  send,
+  type FuzzRequest,
+} from './fuzz-support.js';
 
-const h = createHarness();
-let ana = '';
-let admin = '';
-beforeAll(async () => {
-  h.listen();
-  ana = await tokens.ana();
-  admin = await tokens.admin();
-});
-afterAll(h.close);
+const { h, signed } = fuzzHarness();
 
 const KNOWN = [
   '',
@@ -57,7 +61,7 @@ describe('routing under fuzzing', () => {
         fc.option(anyBody(fc.jsonValue()), { nil: undefined }),
         async (verb, target, who, headers, body) => {
           freshUpstreams(h);
-          const token = who === 'ana' ? ana : who === 'admin' ? admin : undefined;
+          const token = who === 'none' ? undefined : signed[who];
           const request: FuzzRequest = { method: verb, path: target, headers, ...(token ? { token } : {}), ...(body ? { body } : {}) };
           const response = await send(h, request);
           // Writes are only judged valid on the routes' own properties; here any write must at least succeed.
