@@ -54,7 +54,11 @@ export interface MockUpstreams {
 
 export function createMockUpstreams(options: MockUpstreamsOptions): MockUpstreams {
   const state = new MockState(options.now);
-  const appOptions: MockAppOptions = { jwtSecret: options.jwtSecret, taskExecutionDelayMs: options.taskExecutionDelayMs };
+  const appOptions: MockAppOptions = {
+    jwtSecret: options.jwtSecret,
+    taskExecutionDelayMs: options.taskExecutionDelayMs,
+    recetasApi: options.recetasApi,
+  };
   const apps: Record<ServiceName, Hono> = {
     usuarios: createUsuariosApp(state, appOptions),
     productos: createProductosApp(state, appOptions),

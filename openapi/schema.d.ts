@@ -121,7 +121,7 @@ export interface paths {
         get?: never;
         /**
          * Set a prescription's validation state
-         * @description VALIDADA runs every check in parallel (each product exists with a matching name, the doctor is registered with a valid licence, the patient exists, the issue date is neither future nor older than RECETA_VALIDEZ_DIAS); any failure is a 422 and the state is unchanged. RECHAZADA and PENDIENTE skip the checks.
+         * @description The caller must be the patient (token sub = pacienteDNI) or an ADMIN. A CLIENTE may only ask for VALIDADA on their own prescription while it is pendiente (or validada: the checks run again). VALIDADA runs every check in parallel (each product exists with a matching name, the doctor is registered with a valid licence, the patient exists, the issue date is neither future nor older than RECETA_VALIDEZ_DIAS); any failure is a 422 and the state is unchanged. RECHAZADA and PENDIENTE (ADMIN only) skip the checks. With RECETAS_API=validar the doctor check and the final validation are the prescriptions service's own (OCR on the PDF), and RECHAZADA/PENDIENTE are 501.
          */
         put: operations["setState"];
         post?: never;
@@ -141,7 +141,7 @@ export interface paths {
         get?: never;
         /**
          * Validate a prescription (alias of estado VALIDADA; any body is ignored)
-         * @description VALIDADA runs every check in parallel (each product exists with a matching name, the doctor is registered with a valid licence, the patient exists, the issue date is neither future nor older than RECETA_VALIDEZ_DIAS); any failure is a 422 and the state is unchanged. RECHAZADA and PENDIENTE skip the checks.
+         * @description The caller must be the patient (token sub = pacienteDNI) or an ADMIN. A CLIENTE may only ask for VALIDADA on their own prescription while it is pendiente (or validada: the checks run again). VALIDADA runs every check in parallel (each product exists with a matching name, the doctor is registered with a valid licence, the patient exists, the issue date is neither future nor older than RECETA_VALIDEZ_DIAS); any failure is a 422 and the state is unchanged. RECHAZADA and PENDIENTE (ADMIN only) skip the checks. With RECETAS_API=validar the doctor check and the final validation are the prescriptions service's own (OCR on the PDF), and RECHAZADA/PENDIENTE are 501.
          */
         put: operations["validate"];
         post?: never;
@@ -303,7 +303,10 @@ export interface components {
             [key: string]: unknown;
         };
         Error: {
-            /** @example Insufficient stock for Loratadina 10mg */
+            /**
+             * @description In Spanish by default; English for `Accept-Language: en`. `code` never changes with the language.
+             * @example Stock insuficiente de Loratadina 10mg
+             */
             error: string;
             /** @example INSUFFICIENT_STOCK */
             code: string;
@@ -331,7 +334,7 @@ export interface components {
             productos: (components["schemas"]["PurchaseLine"] | number)[];
             /** @description Quantities of the parallel form */
             cantidades?: number[];
-            /** @description Passed to the users service; never overrides productos/cantidades */
+            /** @description Accepted for the existing frontend and not forwarded (the users service binds only the lines) */
             datos_adicionales?: {
                 [key: string]: unknown;
             } | null;
@@ -352,12 +355,15 @@ export interface components {
             usuarioId: number | null;
             productos: number[];
             cantidades: number[];
+            /** @description The same as fechaCompra (the existing web frontend reads `fecha`) */
+            fecha: string;
             productos_detalle: ({
                 producto_id: number;
                 cantidad: number;
                 nombre: string;
                 precio: number;
                 tipo: string;
+                requiere_receta: boolean;
                 stock: number;
             } | {
                 producto_id: number;
@@ -425,7 +431,11 @@ export interface components {
              * @example pendiente
              */
             status: string;
-            execution_time?: number | null;
+            /**
+             * @description When the worker finished (ISO 8601); null until then
+             * @example 2025-10-03T10:00:00.123456-05:00
+             */
+            execution_time?: string | null;
             result?: unknown;
         } & {
             [key: string]: unknown;
@@ -946,7 +956,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN: only the patient (token sub = pacienteDNI) or an ADMIN */
+            /** @description FORBIDDEN: a CLIENTE asked for RECHAZADA or PENDIENTE, or for anything on a rechazada prescription (pharmacist decisions) */
             403: {
                 headers: {
                     /** @description Equals `requestId` in the body */
@@ -957,7 +967,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PRESCRIPTION_NOT_FOUND */
+            /** @description PRESCRIPTION_NOT_FOUND: unknown id, or (for a CLIENTE) another patient's prescription */
             404: {
                 headers: {
                     /** @description Equals `requestId` in the body */
@@ -990,7 +1000,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PRESCRIPTION_INVALID: details.checks_fallidos names the failed checks (productos, medico, paciente, fecha) */
+            /** @description PRESCRIPTION_INVALID: details.checks_fallidos names the failed checks (productos, medico, paciente, fecha, documento, servicio) */
             422: {
                 headers: {
                     /** @description Equals `requestId` in the body */
@@ -1003,6 +1013,17 @@ export interface operations {
             };
             /** @description INTERNAL: unexpected error */
             500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_SUPPORTED: RECHAZADA or PENDIENTE while RECETAS_API=validar (that service cannot set them) */
+            501: {
                 headers: {
                     /** @description Equals `requestId` in the body */
                     "X-Request-Id"?: string;
@@ -1082,7 +1103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN: only the patient (token sub = pacienteDNI) or an ADMIN */
+            /** @description FORBIDDEN: a CLIENTE asked for RECHAZADA or PENDIENTE, or for anything on a rechazada prescription (pharmacist decisions) */
             403: {
                 headers: {
                     /** @description Equals `requestId` in the body */
@@ -1093,7 +1114,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PRESCRIPTION_NOT_FOUND */
+            /** @description PRESCRIPTION_NOT_FOUND: unknown id, or (for a CLIENTE) another patient's prescription */
             404: {
                 headers: {
                     /** @description Equals `requestId` in the body */
@@ -1115,7 +1136,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PRESCRIPTION_INVALID: details.checks_fallidos names the failed checks (productos, medico, paciente, fecha) */
+            /** @description PRESCRIPTION_INVALID: details.checks_fallidos names the failed checks (productos, medico, paciente, fecha, documento, servicio) */
             422: {
                 headers: {
                     /** @description Equals `requestId` in the body */
@@ -1128,6 +1149,17 @@ export interface operations {
             };
             /** @description INTERNAL: unexpected error */
             500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_SUPPORTED: RECHAZADA or PENDIENTE while RECETAS_API=validar (that service cannot set them) */
+            501: {
                 headers: {
                     /** @description Equals `requestId` in the body */
                     "X-Request-Id"?: string;

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { every } from 'hono/combine';
 import { cors } from 'hono/cors';
 import { timing } from 'hono/timing';
+import type { Config } from './config/config.js';
 import type { GatewayDeps } from './deps.js';
 import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handlers.js';
@@ -20,6 +21,13 @@ import { purchaseRoutes } from './routes/purchases/index.js';
 import { taskRoutes } from './routes/tasks/index.js';
 
 export const API_PREFIX = '/api/orchestrator';
+
+/** The OCR validation's budget: `max(REQUEST_TIMEOUT_MS, RECETAS_OCR_TIMEOUT_MS + 2000)` when the cap is set. */
+function validationBudgetMs(config: Config): number {
+  if (config.recetasApi !== 'validar' || config.recetasOcrTimeoutMs === undefined) return config.requestTimeoutMs;
+  return Math.max(config.requestTimeoutMs, config.recetasOcrTimeoutMs + OCR_BUDGET_MARGIN_MS);
+}
+const OCR_BUDGET_MARGIN_MS = 2000;
 
 /**
  * Builds the gateway from its dependencies. Never reads the environment and never listens:
@@ -54,7 +62,7 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
   const api = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
   api.route('/', healthRoutes(deps.health));
   api.route('/', purchaseRoutes(deps.purchases, auth));
-  api.route('/', prescriptionRoutes(deps.prescriptions, auth));
+  api.route('/', prescriptionRoutes(deps.prescriptions, auth, { validationBudgetMs: validationBudgetMs(config) }));
   api.route('/', taskRoutes(deps.tasks, auth));
   api.route('/', invoiceRoutes(deps.invoices, auth));
   app.route(API_PREFIX, api);

@@ -30,13 +30,16 @@ import { createUsersClient } from './upstreams/usuarios/usuarios-client.js';
 const PURCHASE_REPLAY_WINDOW_MS = 10 * 60_000;
 const PURCHASE_REPLAY_MAX_ENTRIES = 50_000;
 
-/** Services that check the caller's token themselves and so receive its Authorization header. */
+/**
+ * Services that receive the caller's Authorization: the users service and both queues (the invoice
+ * queue checks none itself, but deployments put it behind an authenticating proxy).
+ */
 const FORWARDS_AUTHORIZATION: Record<ServiceName, boolean> = {
   usuarios: true,
   productos: false,
   recetas: false,
   tareas: true,
-  facturas: false,
+  facturas: true,
 };
 
 /** Everything the app is built from; tests replace any part. */
@@ -105,7 +108,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
 
   const users = createUsersClient(upstreams.usuarios);
   const products = createProductsClient(upstreams.productos);
-  const prescriptionsClient = createPrescriptionsClient(upstreams.recetas);
+  const prescriptionsClient = createPrescriptionsClient(upstreams.recetas, {
+    api: config.recetasApi,
+    ...(config.recetasOcrTimeoutMs !== undefined ? { ocrTimeoutMs: config.recetasOcrTimeoutMs } : {}),
+  });
   const invoicesClient = createInvoicesClient(upstreams.facturas);
   const validity = { prescriptionValidityDays: config.prescriptionValidityDays, now };
 
@@ -118,7 +124,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     logger,
     ...validity,
   };
-  const prescriptionDeps = { prescriptions: prescriptionsClient, products, users, ...validity };
+  const prescriptionDeps = { prescriptions: prescriptionsClient, products, users, logger, ...validity };
 
   const loadMonitor = new LoadMonitor(config.loadShedding);
   let draining = false;

@@ -2,19 +2,23 @@
 // mapping is exercised against realistic answers, not a mock-specific format.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { javaLocalDateTime } from '../data/time.js';
 import type { MockState } from '../state.js';
 import type { FrameworkErrors } from './mock-app.js';
 
-/** Spring Boot's `{"timestamp","status","error","message"}` (Jackson prints the offset). */
+/**
+ * The service's `GlobalExceptionHandler` bodies: `{"error","message","timestamp","status"}` with a
+ * zone-less `LocalDateTime`, except access denied, whose timestamp is an `Instant` (with `Z`).
+ */
 export function springError(c: Context, state: MockState, status: ContentfulStatusCode, error: string, message: string): Response {
-  const timestamp = state.now().toISOString().replace('Z', '+00:00');
-  return c.json({ timestamp, status, error, message }, status);
+  const timestamp = status === 403 ? state.now().toISOString() : javaLocalDateTime(state.now());
+  return c.json({ error, message, timestamp, status }, status);
 }
 
 export function springErrors(state: MockState): FrameworkErrors {
   return {
     notFound: (c) => springError(c, state, 404, 'Not Found', `No static resource ${c.req.path.replace(/^\//, '')}.`),
-    internalError: (c, err) => springError(c, state, 500, 'Internal Server Error', err.message),
+    internalError: (c) => springError(c, state, 500, 'Error interno del servidor', 'Ha ocurrido un error inesperado'),
   };
 }
 
@@ -24,9 +28,16 @@ export const fastApiErrors: FrameworkErrors = {
   internalError: (c) => c.text('Internal Server Error', 500),
 };
 
-/** The Express service answers its own errors as `{"error": ...}`. */
+/**
+ * The Express service answers its own errors as `{"error": ...}`; a route it does not have gets
+ * Express's default HTML page (finalhandler), not JSON.
+ */
 export const expressErrors: FrameworkErrors = {
-  notFound: (c) => c.json({ error: `Cannot ${c.req.method} ${c.req.path}` }, 404),
+  notFound: (c) =>
+    c.html(
+      `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${c.req.method} ${c.req.path}</pre>\n</body>\n</html>\n`,
+      404,
+    ),
   internalError: (c) => c.json({ error: 'Error interno del servidor' }, 500),
 };
 

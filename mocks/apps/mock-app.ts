@@ -12,6 +12,11 @@ export interface MockAppOptions {
   jwtSecret: string;
   /** Simulated Celery latency of the task service before a task becomes `executed`. */
   taskExecutionDelayMs?: number;
+  /**
+   * Which generation of the prescriptions service to play: `estado` (PUT /api/recetas/estado/:id,
+   * the default) or `validar` (the service in the pharmacy's repository today: OCR validation).
+   */
+  recetasApi?: 'estado' | 'validar';
 }
 
 /** How the real framework answers an unmatched route and an unhandled exception. */

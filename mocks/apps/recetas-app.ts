@@ -6,6 +6,7 @@ import type { MockState } from '../state.js';
 import { expressErrors } from './framework-errors.js';
 import { createMockApp } from './mock-app.js';
 import type { MockAppOptions } from './mock-app.js';
+import { validarReceta, withPdfUrl } from './recetas-validar.js';
 import { isPlainObject, readJsonBody } from './request-body.js';
 
 const ESTADOS: readonly EstadoValidacion[] = ['pendiente', 'validada', 'rechazada'];
@@ -40,12 +41,16 @@ function filterRecetas(items: Receta[], dni?: string, cmp?: string, estado?: str
   return items
     .filter((r) => (dni === undefined || r.pacienteDNI === dni) && (cmp === undefined || r.medicoCMP === cmp))
     .filter((r) => estado === undefined || r.estadoValidacion === estado)
-    .sort((a, b) => Date.parse(b.fechaEmision) - Date.parse(a.fechaEmision));
+    // The service sorts by `createdAt` descending (when it was entered, not issued).
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
 }
 
-/** `nombre`/`especialidad` are case-insensitive regex matches, `cmp` exact, as in Mongo. */
-function filterMedicos(items: Medico[], query: Record<string, string | undefined>): Medico[] {
-  const cmp = present(query['cmp']);
+/**
+ * `nombre`/`especialidad` are case-insensitive regex matches, `cmp` exact, as in Mongo; the
+ * `validar` generation has no `cmp` filter (the parameter is ignored).
+ */
+function filterMedicos(items: Medico[], query: Record<string, string | undefined>, cmpFilter: boolean): Medico[] {
+  const cmp = cmpFilter ? present(query['cmp']) : undefined;
   const nombre = present(query['nombre']);
   const especialidad = present(query['especialidad']);
   const valida = query['colegiaturaValida'];
@@ -61,8 +66,9 @@ function filterMedicos(items: Medico[], query: Record<string, string | undefined
   );
 }
 
-export function createRecetasApp(state: MockState, _options: MockAppOptions): Hono {
+export function createRecetasApp(state: MockState, options: MockAppOptions): Hono {
   const app = createMockApp(state, 'recetas', expressErrors);
+  const validar = options.recetasApi === 'validar';
   const findReceta = (id: string) => state.data.recetas.items.find((receta) => receta._id === id);
 
   app.get('/echo', (c) =>
@@ -86,26 +92,37 @@ export function createRecetasApp(state: MockState, _options: MockAppOptions): Ho
     const id = c.req.param('id');
     if (!OBJECT_ID.test(id)) return c.json({ error: 'ID de receta inválido' }, 400);
     const receta = findReceta(id.toLowerCase());
-    return receta ? c.json(receta) : c.json({ error: 'Receta no encontrada' }, 404);
+    if (!receta) return c.json({ error: 'Receta no encontrada' }, 404);
+    return c.json(validar ? withPdfUrl(receta) : receta);
   });
 
-  app.put('/api/recetas/estado/:id', async (c) => {
-    const id = c.req.param('id');
-    if (!OBJECT_ID.test(id)) return c.json({ error: 'ID de receta inválido' }, 400);
-    const body = await readJsonBody(c);
-    const estado = body.kind === 'json' && isPlainObject(body.value) ? body.value['estadoValidacion'] : undefined;
-    if (!isEstado(estado)) return c.json({ error: 'Estado de validación inválido' }, 400);
-    const receta = findReceta(id.toLowerCase());
-    if (!receta) return c.json({ error: 'Receta no encontrada' }, 404);
-    receta.estadoValidacion = estado;
-    receta.updatedAt = state.now().toISOString();
-    return c.json({ mensaje: 'Estado actualizado', receta });
-  });
+  // Each generation has its own state-change route; the other one is Express's HTML 404.
+  if (validar) {
+    app.put('/api/recetas/:id/validar', (c) => {
+      const id = c.req.param('id');
+      if (!OBJECT_ID.test(id)) return c.json({ error: 'ID de receta inválido' }, 400);
+      const receta = findReceta(id.toLowerCase());
+      return receta ? validarReceta(c, state, receta) : c.json({ error: 'Receta no encontrada' }, 404);
+    });
+  } else {
+    app.put('/api/recetas/estado/:id', async (c) => {
+      const id = c.req.param('id');
+      if (!OBJECT_ID.test(id)) return c.json({ error: 'ID de receta inválido' }, 400);
+      const body = await readJsonBody(c);
+      const estado = body.kind === 'json' && isPlainObject(body.value) ? body.value['estadoValidacion'] : undefined;
+      if (!isEstado(estado)) return c.json({ error: 'Estado de validación inválido' }, 400);
+      const receta = findReceta(id.toLowerCase());
+      if (!receta) return c.json({ error: 'Receta no encontrada' }, 404);
+      receta.estadoValidacion = estado;
+      receta.updatedAt = state.now().toISOString();
+      return c.json({ mensaje: 'Estado actualizado', receta });
+    });
+  }
 
   app.get('/api/medicos/filter', (c) => {
     const page = intQuery(c.req.query('page'), 1, 1, Number.MAX_SAFE_INTEGER);
     const limit = intQuery(c.req.query('limit'), 10, 1, MAX_PAGE_SIZE);
-    const matches = filterMedicos(state.data.recetas.medicos, c.req.query());
+    const matches = filterMedicos(state.data.recetas.medicos, c.req.query(), !validar);
     return c.json({ page, limit, total: matches.length, items: paginate(matches, page, limit) });
   });
 

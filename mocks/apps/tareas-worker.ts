@@ -14,10 +14,13 @@ export function enqueueTaskExecution(state: MockState, taskId: number, delayMs: 
     const stored = state.data.tareas.items.find((item) => item.tarea.id === taskId);
     if (!stored) return;
     const tarea = stored.tarea;
+    // As the real worker: `execution_time` is `timezone.now()` when it finishes (a DateTimeField,
+    // not a duration), and `result` the target's JSON answer.
+    const finished = djangoDateTime(state.now());
     tarea.status = 'executed';
-    tarea.execution_time = Math.max(0.01, Math.round(delayMs / 10) / 100);
+    tarea.execution_time = finished;
     tarea.result = { status_code: 200, body: 'ok' };
-    tarea.updated_at = djangoDateTime(state.now());
+    tarea.updated_at = finished;
   }, delayMs);
   // Never keep a test run or a closing process alive for a simulated job.
   timer.unref();

@@ -59,26 +59,17 @@ export function createUsuariosApp(state: MockState, options: MockAppOptions): Ho
 
   app.post('/api/compras', authenticated(async (c, caller) => {
     if (!/\bjson\b/i.test(c.req.header('content-type') ?? '')) {
-      const type = c.req.header('content-type') ?? 'application/octet-stream';
-      return springError(c, state, 415, 'Unsupported Media Type', `Content-Type '${type}' is not supported`);
+      // HttpMediaTypeNotSupportedException falls into the catch-all handler too.
+      return springError(c, state, 500, 'Error interno del servidor', 'Ha ocurrido un error inesperado');
     }
     const body = await readJsonBody(c);
-    // From here on nothing awaits, so two concurrent retries cannot both create a purchase.
+    // Like the real service: `Idempotency-Key` is ignored (every call registers a purchase),
+    // unreadable JSON and bad lists reach the generic handler as a 500, and only the three
+    // bound fields are read (the server sets usuarioId from the token).
     const store = state.data.usuarios;
-    const key = c.req.header('idempotency-key');
-    const scopedKey = key ? `${caller.id}:${key}` : undefined;
-    // A retried request with the same key and user gets the purchase it already created.
-    const previousId = scopedKey === undefined ? undefined : store.comprasByIdempotencyKey.get(scopedKey);
-    const previous = store.compras.find((compra) => compra.id === previousId);
-    if (previous) return c.json(previous, 200);
-
-    if (body.kind !== 'json' || !isPlainObject(body.value)) {
-      return springError(c, state, 400, 'Bad Request', 'Required request body is missing or not readable');
-    }
-    // The real service does no input validation: bad lists blow up inside it as a 500.
-    const { productos, cantidades } = body.value;
+    const { productos, cantidades } = body.kind === 'json' && isPlainObject(body.value) ? body.value : {};
     if (!isIntList(productos) || !isIntList(cantidades) || productos.length !== cantidades.length) {
-      return springError(c, state, 500, 'Internal Server Error', 'Las listas de productos y cantidades no son válidas');
+      return springError(c, state, 500, 'Error interno del servidor', 'Ha ocurrido un error inesperado');
     }
 
     const id = store.nextCompraId++;
@@ -90,7 +81,6 @@ export function createUsuariosApp(state: MockState, options: MockAppOptions): Ho
       cantidades: [...cantidades],
     };
     store.compras.push(compra);
-    if (scopedKey !== undefined) store.comprasByIdempotencyKey.set(scopedKey, id);
     return c.json(compra, 200);
   }));
 

@@ -45,6 +45,10 @@ export const SEED_RECETA_IDS = {
   luisPending: '6717a1b2c3d4e5f601234571',
   unregisteredPatient: '6717a1b2c3d4e5f601234572',
   anaRejected: '6717a1b2c3d4e5f601234573',
+  // For the `validar` generation, which reads the PDF: see seedRecetaPdfs.
+  anaPendingPdfOtherPatient: '6717a1b2c3d4e5f601234574',
+  anaPendingNoPdf: '6717a1b2c3d4e5f601234575',
+  anaPendingUnreadablePdf: '6717a1b2c3d4e5f601234576',
 } as const;
 
 export type SeedRecetaName = keyof typeof SEED_RECETA_IDS;

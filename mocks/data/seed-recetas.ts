@@ -1,6 +1,6 @@
 // Seeded prescriptions and doctors: one prescription per check the gateway's validation makes,
 // so tests can name the scenario (SEED_RECETA_IDS.anaPendingBadDoctor) instead of building data.
-import type { EstadoValidacion, Medico, Receta, RecetaProducto } from './types.js';
+import type { EstadoValidacion, Medico, Receta, RecetaPdf, RecetaProducto } from './types.js';
 import { shiftDays } from './time.js';
 import { SEED_CMP, SEED_DNI, SEED_RECETA_IDS } from './seed-ids.js';
 import type { SeedRecetaName } from './seed-ids.js';
@@ -45,7 +45,22 @@ const RECETA_SPECS: Record<SeedRecetaName, RecetaSpec> = {
   luisPending: { dni: LUIS, cmp: SEED_CMP.miguelPaz, daysAgo: 1, productos: [{ id: 5, nombre: 'Vitamina C 1g', cantidad: 1 }], estado: 'pendiente' },
   unregisteredPatient: { dni: UNREGISTERED, cmp: SEED_CMP.rosaSalas, daysAgo: 1, productos: [paracetamol(1)], estado: 'pendiente' },
   anaRejected: { dni: ANA, cmp: SEED_CMP.rosaSalas, daysAgo: 3, productos: [{ id: 2, nombre: 'Ibuprofeno 400mg', cantidad: 1 }], estado: 'rechazada' },
+  anaPendingPdfOtherPatient: { dni: ANA, cmp: SEED_CMP.rosaSalas, daysAgo: 2, productos: [paracetamol(1)], estado: 'pendiente' },
+  anaPendingNoPdf: { dni: ANA, cmp: SEED_CMP.rosaSalas, daysAgo: 2, productos: [paracetamol(1)], estado: 'pendiente' },
+  anaPendingUnreadablePdf: { dni: ANA, cmp: SEED_CMP.rosaSalas, daysAgo: 2, productos: [paracetamol(1)], estado: 'pendiente' },
 };
+
+/** Where a PDF says something else than its document (only the `validar` generation reads PDFs). */
+export function seedRecetaPdfs(): Map<string, RecetaPdf | null> {
+  return new Map<string, RecetaPdf | null>([
+    [SEED_RECETA_IDS.anaPendingPdfOtherPatient, { pacienteDNI: LUIS }],
+    [SEED_RECETA_IDS.anaPendingNoPdf, null],
+    [SEED_RECETA_IDS.anaPendingUnreadablePdf, { unreadable: true }],
+  ]);
+}
+
+/** Mongoose gives each product subdocument an ObjectId of its own: derived here from the receta's. */
+const subdocumentId = (recetaId: string, index: number) => `${recetaId.slice(0, 20)}${(0xa000 + index).toString(16)}`;
 
 export function seedRecetas(now: Date): Receta[] {
   return (Object.keys(RECETA_SPECS) as SeedRecetaName[]).map((name) => {
@@ -58,10 +73,12 @@ export function seedRecetas(now: Date): Receta[] {
       pacienteDNI: spec.dni,
       medicoCMP: spec.cmp,
       fechaEmision: emitted.toISOString(),
-      productos: spec.productos.map((p) => ({ ...p })),
+      productos: spec.productos.map((p, index) => ({ ...p, _id: subdocumentId(SEED_RECETA_IDS[name], index) })),
       estadoValidacion: spec.estado,
+      archivoPDF: `https://botica-recetas.s3.us-east-1.amazonaws.com/recetas/${SEED_RECETA_IDS[name]}.pdf`,
       createdAt: stored.toISOString(),
       updatedAt: stored.toISOString(),
+      __v: 0,
     };
   });
 }

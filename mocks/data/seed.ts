@@ -1,7 +1,7 @@
 // The one seeded dataset behind every mock. `createSeed` builds new objects on every call, so a
 // reset never shares references with data a previous test mutated.
 import type { Compra, MockData, Producto, StoredTarea, Usuario } from './types.js';
-import { seedMedicos, seedRecetas } from './seed-recetas.js';
+import { seedMedicos, seedRecetaPdfs, seedRecetas } from './seed-recetas.js';
 import { SEED_DNI, SEED_PRODUCT_IDS, SEED_TASK_IDS, SEED_USER_IDS } from './seed-ids.js';
 import { djangoDateTime, javaLocalDateTime, pythonDateTime, shiftDays, shiftHours, truncateToSeconds } from './time.js';
 
@@ -55,7 +55,7 @@ function seedTareas(now: Date): StoredTarea[] {
       tarea: {
         id: SEED_TASK_IDS.anaExecuted, task_name: 'Sincronizar inventario',
         config: { base_url: 'https://api.example.com/inventario', http_method: 'POST', payload: { almacen: 'central' } },
-        status: 'executed', execution_time: 0.42, result: { status_code: 200, body: 'ok' },
+        status: 'executed', execution_time: at(47), result: { status_code: 200, body: 'ok' },
         created_at: at(48), updated_at: at(47),
       },
     },
@@ -80,7 +80,7 @@ function seedTareas(now: Date): StoredTarea[] {
 
 export function createSeed(now: Date): MockData {
   return {
-    usuarios: { users: seedUsers(), compras: seedCompras(now), nextCompraId: 5, comprasByIdempotencyKey: new Map() },
+    usuarios: { users: seedUsers(), compras: seedCompras(now), nextCompraId: 5 },
     productos: {
       items: seedProductos(now),
       ofertas: [
@@ -91,7 +91,7 @@ export function createSeed(now: Date): MockData {
         },
       ],
     },
-    recetas: { items: seedRecetas(now), medicos: seedMedicos() },
+    recetas: { items: seedRecetas(now), medicos: seedMedicos(), pdfs: seedRecetaPdfs() },
     tareas: { items: seedTareas(now), nextId: 4 },
     facturas: { usedKeys: new Map(), batches: [] },
   };

@@ -45,6 +45,18 @@ export interface RecetaProducto {
   id: number;
   nombre: string;
   cantidad: number;
+  /** Mongoose gives every subdocument an `_id` of its own. */
+  _id?: string;
+}
+
+/** What the `validar` generation's OCR reads from a prescription's PDF (the mocks' stand-in for Textract). */
+export interface RecetaPdf {
+  /** The OCR cannot read it: the service answers 500. */
+  unreadable?: true;
+  pacienteDNI?: string;
+  medicoCMP?: string;
+  fechaEmision?: string;
+  productos?: RecetaProducto[];
 }
 
 export interface Receta {
@@ -54,9 +66,14 @@ export interface Receta {
   fechaEmision: string;
   productos: RecetaProducto[];
   estadoValidacion: EstadoValidacion;
+  /** The S3 URL of the uploaded PDF (required by the current schema). */
+  archivoPDF?: string;
   createdAt: string;
   updatedAt: string;
+  __v?: number;
 }
+
+
 
 export interface Medico {
   _id: string;
@@ -71,8 +88,10 @@ export interface Tarea {
   task_name: string;
   /** A Django JSONField: stored as the client sent it (normally base_url, http_method, payload). */
   config: Record<string, unknown>;
+  /** The model's default is `pendiente` (not one of its declared choices); the worker sets `executed`. */
   status: 'pendiente' | 'executed';
-  execution_time: number | null;
+  /** A DateTimeField: when the worker finished, ISO 8601 with `Z`; null until then. */
+  execution_time: string | null;
   result: unknown;
   created_at: string;
   updated_at: string;
@@ -103,11 +122,17 @@ export interface MockData {
     users: Usuario[];
     compras: Compra[];
     nextCompraId: number;
-    /** `${usuarioId}:${Idempotency-Key}` -> id of the purchase that key created. */
-    comprasByIdempotencyKey: Map<string, number>;
   };
   productos: { items: Producto[]; ofertas: Oferta[] };
-  recetas: { items: Receta[]; medicos: Medico[] };
+  recetas: {
+    items: Receta[];
+    medicos: Medico[];
+    /**
+     * What a prescription's PDF says where it differs from the document (the `validar`
+     * generation reads the PDF); `null`: no PDF at all. Absent: the PDF matches the document.
+     */
+    pdfs: Map<string, RecetaPdf | null>;
+  };
   tareas: { items: StoredTarea[]; nextId: number };
   facturas: {
     /** Idempotency-Key -> epoch ms of its first accepted use. */

@@ -2,6 +2,7 @@ import { webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { JwtConfig } from '../config/config.js';
+import type { MessageKey } from '../messages/messages.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { UpstreamError } from '../errors/upstream-error.js';
 import type { Principal } from '../domain/request-context.js';
@@ -55,7 +56,7 @@ export function createTokenVerifier(config: JwtConfig, now: () => number = Date.
   const verified = new VerifiedTokenCache(VERIFIED_CACHE_ENTRIES, now);
 
   return async (token) => {
-    if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw unauthenticated('Malformed bearer token');
+    if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw unauthenticated('auth.malformed_token');
     const cached = verified.get(token);
     if (cached) return cached;
     let payload: { exp?: number };
@@ -70,10 +71,10 @@ export function createTokenVerifier(config: JwtConfig, now: () => number = Date.
       if (config.mode === 'jwks' && (code === undefined || !TOKEN_PROBLEMS.has(code))) {
         throw new UpstreamError('jwks', 'unavailable', { cause: error, message: 'signing keys unavailable' });
       }
-      throw unauthenticated(code === errors.JWTExpired.code ? 'Token expired' : 'Invalid bearer token', error);
+      throw unauthenticated(code === errors.JWTExpired.code ? 'auth.expired_token' : 'auth.invalid_token', error);
     }
     const claims = ClaimsSchema.safeParse(payload);
-    if (!claims.success) throw unauthenticated('Token lacks a valid sub (DNI) or role');
+    if (!claims.success) throw unauthenticated('auth.bad_claims');
     const principal: Principal = { dni: claims.data.sub, role: claims.data.role };
     // `exp` is required, so jose has checked it is a number.
     verified.set(token, principal, ((payload.exp as number) + CLOCK_TOLERANCE_SECONDS) * 1000);
@@ -88,5 +89,5 @@ function importHmacKey(secret: string): Promise<webcrypto.CryptoKey> {
   ]);
 }
 
-export const unauthenticated = (message: string, cause?: unknown) =>
-  new GatewayError('UNAUTHENTICATED', { message, headers: { 'WWW-Authenticate': 'Bearer' }, cause });
+export const unauthenticated = (text: MessageKey, cause?: unknown) =>
+  new GatewayError('UNAUTHENTICATED', { text, headers: { 'WWW-Authenticate': 'Bearer' }, cause });

@@ -35,6 +35,13 @@ export interface Config {
   requestTimeoutMs: number;
   breaker: { errorThresholdPercentage: number; volumeThreshold: number; resetTimeoutMs: number };
   prescriptionValidityDays: number;
+  /**
+   * Which prescriptions API the service speaks: `estado` (PUT /api/recetas/estado/{id}) or
+   * `validar` (the current service: PUT /api/recetas/{id}/validar, OCR and its own doctor check).
+   */
+  recetasApi: 'estado' | 'validar';
+  /** Cap of the calls that run OCR (upload, validar); absent: `upstreamTimeoutMs` applies. */
+  recetasOcrTimeoutMs?: number;
   corsOrigins: string[];
   bodyLimitBytes: number;
   invoiceBodyLimitBytes: number;
@@ -88,6 +95,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         resetTimeoutMs: e.BREAKER_RESET_TIMEOUT_MS,
       },
       prescriptionValidityDays: e.RECETA_VALIDEZ_DIAS,
+      recetasApi: e.RECETAS_API,
+      ...(e.RECETAS_OCR_TIMEOUT_MS !== undefined ? { recetasOcrTimeoutMs: e.RECETAS_OCR_TIMEOUT_MS } : {}),
       corsOrigins: e.CORS_ORIGINS,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       invoiceBodyLimitBytes: e.INVOICE_BODY_LIMIT_BYTES,

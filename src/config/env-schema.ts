@@ -31,6 +31,8 @@ export const EnvSchema = z
     BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(0).default(10),
     BREAKER_RESET_TIMEOUT_MS: positiveInt(10_000),
     RECETA_VALIDEZ_DIAS: positiveInt(30),
+    RECETAS_API: z.enum(['estado', 'validar']).default('estado'),
+    RECETAS_OCR_TIMEOUT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().positive().optional()),
     CORS_ORIGINS: z
       .string()
       .default('')

@@ -20,11 +20,20 @@ export class UpstreamError extends Error {
   readonly body: unknown;
   /** Seconds until the breaker may let a trial call through. */
   readonly retryAfterSeconds: number | undefined;
+  /** A failure caused by the client's input rather than the service's health (see the breaker). */
+  readonly excludedFromBreaker: boolean;
 
   constructor(
     service: ServiceName | 'jwks',
     kind: UpstreamFailureKind,
-    options: { status?: number; body?: unknown; retryAfterSeconds?: number; cause?: unknown; message?: string } = {},
+    options: {
+      status?: number;
+      body?: unknown;
+      retryAfterSeconds?: number;
+      cause?: unknown;
+      message?: string;
+      excludedFromBreaker?: boolean;
+    } = {},
   ) {
     super(options.message ?? `${service}: ${kind}${options.status ? ` (${options.status})` : ''}`, {
       cause: options.cause,
@@ -35,6 +44,7 @@ export class UpstreamError extends Error {
     this.status = options.status;
     this.body = options.body;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.excludedFromBreaker = options.excludedFromBreaker ?? false;
   }
 
   /**

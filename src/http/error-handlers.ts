@@ -2,19 +2,34 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { AppEnv } from './app-env.js';
 import { toGatewayError } from './error-mapping.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import { languageOf } from './language.js';
+import { GatewayError, type ValidationIssue } from '../errors/gateway-error.js';
 import { UpstreamError } from '../errors/upstream-error.js';
+import { translate, type Language } from '../messages/messages.js';
 
-/** Renders any error in the uniform body; `requestId` always equals the X-Request-Id header. */
+/**
+ * Renders any error in the uniform body, worded in the caller's language; `requestId` always
+ * equals the X-Request-Id header.
+ */
 export function errorResponse(c: Context<AppEnv>, error: GatewayError): Response {
-  const requestId = c.get('requestId');
+  const language = languageOf(c);
   const body = {
-    error: error.message,
+    error: translate(language, error.text.key, error.text.params),
     code: error.code,
-    ...(error.details ? { details: error.details } : {}),
-    requestId,
+    ...(error.details ? { details: localizedDetails(error.details, language) } : {}),
+    requestId: c.get('requestId'),
   };
   return c.json(body, error.status as 400, error.headers);
+}
+
+/** `details.issues[].message` follows the language; every other detail is machine data. */
+function localizedDetails(details: Record<string, unknown>, language: Language): Record<string, unknown> {
+  if (!Array.isArray(details.issues)) return details;
+  const issues = (details.issues as ValidationIssue[]).map(({ path, message }) => ({
+    path,
+    message: typeof message === 'string' ? message : translate(language, message.key, message.params),
+  }));
+  return { ...details, issues };
 }
 
 export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
@@ -36,4 +51,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
 }
 
 export const notFoundHandler: NotFoundHandler<AppEnv> = (c) =>
-  errorResponse(c, new GatewayError('NOT_FOUND', { message: `No route for ${c.req.method} ${c.req.path}` }));
+  errorResponse(
+    c,
+    new GatewayError('NOT_FOUND', { text: 'route.not_found', params: { method: c.req.method, path: c.req.path } }),
+  );

@@ -1,5 +1,5 @@
 import { HTTPException } from 'hono/http-exception';
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError, validationError } from '../errors/gateway-error.js';
 import { UpstreamError } from '../errors/upstream-error.js';
 
 /** Seconds a client should wait before retrying a 503 that is not a breaker's. */
@@ -21,23 +21,21 @@ function fromUpstream(error: UpstreamError): GatewayError {
   switch (error.kind) {
     case 'timeout':
       return new GatewayError('UPSTREAM_TIMEOUT', {
-        message: `The ${service} service did not answer in time`,
+        text: 'upstream.timeout',
+        params: { service },
         details: { service },
         cause: error,
       });
     case 'circuit-open':
       return new GatewayError('UPSTREAM_UNAVAILABLE', {
-        message: `The ${service} service is unavailable (circuit open)`,
+        text: 'upstream.circuit_open',
+        params: { service },
         details: { service, reason: 'circuit_open' },
         headers: { 'Retry-After': String(error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS) },
         cause: error,
       });
     case 'rejected':
-      if (error.status === 401) {
-        return new GatewayError('UNAUTHENTICATED', { headers: { 'WWW-Authenticate': 'Bearer' }, cause: error });
-      }
-      if (error.status === 403) return new GatewayError('FORBIDDEN', { cause: error });
-      return unavailable(service, error, { reason: 'unexpected_status', status: error.status });
+      return fromUpstreamRejection(error);
     case 'bad-response':
       return unavailable(service, error, { reason: 'invalid_response' });
     case 'cancelled':
@@ -48,9 +46,32 @@ function fromUpstream(error: UpstreamError): GatewayError {
   }
 }
 
+/**
+ * An upstream 4xx that no use-case interpreted, mapped by status alone. The upstream's text
+ * never reaches the caller: it may hold internals (hosts, queries, credentials).
+ */
+function fromUpstreamRejection(error: UpstreamError): GatewayError {
+  switch (error.status) {
+    case 400:
+    case 422:
+      return validationError([{ path: '', message: { key: 'issue.rejected_by_service' } }], error.status);
+    case 401:
+      return new GatewayError('UNAUTHENTICATED', { headers: { 'WWW-Authenticate': 'Bearer' }, cause: error });
+    case 403:
+      return new GatewayError('FORBIDDEN', { cause: error });
+    case 404:
+      return new GatewayError('NOT_FOUND', { cause: error });
+    case 409:
+      return new GatewayError('CONFLICT', { details: { service: error.service }, cause: error });
+    default:
+      return unavailable(error.service, error, { upstream_status: error.status });
+  }
+}
+
 function unavailable(service: string, cause: UpstreamError, extra: Record<string, unknown>) {
   return new GatewayError('UPSTREAM_UNAVAILABLE', {
-    message: `The ${service} service is unavailable`,
+    text: 'upstream.unavailable',
+    params: { service },
     details: { service, ...extra },
     headers: { 'Retry-After': String(DEFAULT_RETRY_AFTER_SECONDS) },
     cause,
@@ -61,8 +82,8 @@ function fromHttpException(error: HTTPException): GatewayError {
   switch (error.status) {
     case 400:
       return new GatewayError('VALIDATION_ERROR', {
-        message: 'Malformed JSON in request body',
-        details: { issues: [{ path: '', message: error.message }] },
+        text: 'body.malformed_json',
+        details: { issues: [{ path: '', message: { key: 'body.malformed_json' } }] },
       });
     case 401:
       return new GatewayError('UNAUTHENTICATED', { headers: { 'WWW-Authenticate': 'Bearer' } });

@@ -53,8 +53,14 @@ export class LogCapture extends Writable {
  * The gateway app over msw-backed mock upstreams (unhandled requests are errors). One msw server
  * per test file: call `listen()` in beforeAll, `reset()` in beforeEach, `close()` in afterAll.
  */
-export function createHarness(env: Record<string, string> = {}) {
-  const mocks: MockUpstreams = createMockUpstreams({ jwtSecret: TEST_SECRET, taskExecutionDelayMs: 20 });
+export function createHarness(env: Record<string, string> = {}, options: { mockRecetasApi?: 'estado' | 'validar' } = {}) {
+  // The mock prescriptions service plays the generation the gateway is configured for, unless
+  // a test asks for a mismatch.
+  const mocks: MockUpstreams = createMockUpstreams({
+    jwtSecret: TEST_SECRET,
+    taskExecutionDelayMs: 20,
+    recetasApi: options.mockRecetasApi ?? (env.RECETAS_API === 'validar' ? 'validar' : 'estado'),
+  });
   const msw = setupServer(...createMswHandlers(mocks, BASE_URLS));
   const logs = new LogCapture();
   let deps: GatewayDeps;

@@ -153,7 +153,7 @@ describe('body limits with chunked transfer and no Content-Length', () => {
   });
 
   it('answers 413 on PUT routes too', async () => {
-    const body = JSON.stringify({ estadovalidacion: 'RECHAZADA', nota: 'x'.repeat(BODY_LIMIT) });
+    const body = JSON.stringify({ estadovalidacion: 'VALIDADA', nota: 'x'.repeat(BODY_LIMIT) });
     const answer = await rawRequest('PUT', `${API}/recetas/estado/6717a1b2c3d4e5f60123456a`, jsonHeaders(), chunked(body));
     expect(answer.status).toBe(413);
     expect(errorCode(answer)).toBe('PAYLOAD_TOO_LARGE');

@@ -144,7 +144,7 @@ describe('log redaction', () => {
   it('prescription error lines mask the patient DNI the service echoes', async () => {
     h.msw.use(
       http.get(`${BASE_URLS.recetas}/api/recetas/:id`, () =>
-        HttpResponse.json({ error: `Paciente ${SEED_DNI.luis} bloqueado`, pacienteDNI: SEED_DNI.luis }, { status: 409 }),
+        HttpResponse.json({ error: `Paciente ${SEED_DNI.luis} bloqueado`, pacienteDNI: SEED_DNI.luis }, { status: 418 }),
       ),
     );
     const response = await call(`/recetas/estado/${SEED_RECETA_IDS.luisPending}`, {

@@ -43,7 +43,7 @@ const ENDPOINTS: Endpoint[] = [
     method: 'PUT',
     template: '/recetas/estado/{receta_id}',
     path: `/recetas/estado/${RECETA}`,
-    json: { estadovalidacion: 'RECHAZADA' },
+    json: { estadovalidacion: 'VALIDADA' },
   },
   { name: 'PUT /recetas/validar/{id}', method: 'PUT', template: '/recetas/validar/{receta_id}', path: `/recetas/validar/${RECETA}` },
   { name: 'GET /integration-tasks', method: 'GET', template: '/integration-tasks', path: '/integration-tasks' },

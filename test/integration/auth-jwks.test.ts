@@ -60,7 +60,7 @@ describe('JWKS bearer tokens', () => {
     h.request(`${API}/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, {
       method: 'PUT',
       token,
-      json: { estadovalidacion: 'RECHAZADA' },
+      json: { estadovalidacion: 'VALIDADA' },
     });
 
   beforeAll(async () => {

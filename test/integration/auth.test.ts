@@ -71,7 +71,7 @@ describe('HS256 bearer tokens', () => {
     const response = await h.request(`${API}/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, {
       method: 'PUT',
       token: await sign({ exp: now() - 10 }),
-      json: { estadovalidacion: 'RECHAZADA' },
+      json: { estadovalidacion: 'VALIDADA' },
     });
     expect(response.status).toBe(200);
     expect(h.writes('recetas')).toHaveLength(1);

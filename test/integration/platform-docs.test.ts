@@ -141,7 +141,7 @@ describe('GET /metrics', () => {
     await h.request(`${API}/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, {
       method: 'PUT',
       token: await tokens.ana(),
-      json: { estadovalidacion: 'RECHAZADA' },
+      json: { estadovalidacion: 'VALIDADA' },
     });
     await h.request(`${API}/no-such-route-12345`);
     const lines = await scrape();

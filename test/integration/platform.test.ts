@@ -194,19 +194,19 @@ describe('with BODY_LIMIT_BYTES and CORS_ORIGINS', () => {
     });
 
   it('accepts a body under the limit', async () => {
-    const body = JSON.stringify({ estadovalidacion: 'RECHAZADA', nota: 'x'.repeat(800) });
+    const body = JSON.stringify({ estadovalidacion: 'VALIDADA', nota: 'x'.repeat(800) });
     expect((await setState(body)).status).toBe(200);
   });
 
   it('answers 413 PAYLOAD_TOO_LARGE to a larger body, without upstream calls', async () => {
-    const response = await setState(JSON.stringify({ estadovalidacion: 'RECHAZADA', nota: 'x'.repeat(2000) }));
+    const response = await setState(JSON.stringify({ estadovalidacion: 'VALIDADA', nota: 'x'.repeat(2000) }));
     expect(response.status).toBe(413);
     expect((await errorBody(response)).code).toBe('PAYLOAD_TOO_LARGE');
     expect(limited.calls()).toEqual([]);
   });
 
   it('answers 413 to a streamed body without Content-Length', async () => {
-    const chunk = new TextEncoder().encode(`{"estadovalidacion":"RECHAZADA","nota":"${'x'.repeat(500)}`);
+    const chunk = new TextEncoder().encode(`{"estadovalidacion":"VALIDADA","nota":"${'x'.repeat(500)}`);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         for (let i = 0; i < 4; i++) controller.enqueue(chunk);

@@ -83,18 +83,33 @@ describe('validating a prescription', () => {
     expect(stateOf(receta)).toBe('pendiente');
   });
 
-  it('forbids validating someone else\'s prescription, without writing', async () => {
-    const response = await setState(SEED_RECETA_IDS.luisPending, { estadovalidacion: 'VALIDADA' });
-    expect(response.status).toBe(403);
-    expect((await errorBody(response)).code).toBe('FORBIDDEN');
+  it("answers another patient's prescription exactly like an unknown one (404, no oracle), without writing", async () => {
+    const other = await setState(SEED_RECETA_IDS.luisPending, { estadovalidacion: 'VALIDADA' });
+    const unknown = await setState('aaaaaaaaaaaaaaaaaaaaaaaa', { estadovalidacion: 'VALIDADA' });
+    expect(other.status).toBe(404);
+    const [otherBody, unknownBody] = [await errorBody(other), await errorBody(unknown)];
+    expect(otherBody.code).toBe('PRESCRIPTION_NOT_FOUND');
+    expect(Object.keys(otherBody.details ?? {})).toEqual(Object.keys(unknownBody.details ?? {}));
+    expect(otherBody.error.replace(SEED_RECETA_IDS.luisPending, 'ID')).toBe(unknownBody.error.replace('aaaaaaaaaaaaaaaaaaaaaaaa', 'ID'));
     expect(h.writes()).toEqual([]);
     expect(stateOf('luisPending')).toBe('pendiente');
   });
 
-  it('forbids rejecting someone else\'s prescription too', async () => {
-    const response = await setState(SEED_RECETA_IDS.luisPending, { estadovalidacion: 'RECHAZADA' });
+  it('lets a patient validate their own already validated prescription again (the checks run again)', async () => {
+    const response = await setState(SEED_RECETA_IDS.anaValidated, { estadovalidacion: 'VALIDADA' });
+    expect(response.status).toBe(200);
+    expect(doctorReads()).toHaveLength(1);
+    expect(h.writes('recetas')).toHaveLength(1);
+  });
+
+  it("refuses a patient's validation of a prescription a pharmacist rejected: 403 after the read, no write", async () => {
+    const response = await setState(SEED_RECETA_IDS.anaRejected, { estadovalidacion: 'VALIDADA' });
     expect(response.status).toBe(403);
-    expect(h.writes()).toEqual([]);
+    expect((await errorBody(response)).code).toBe('FORBIDDEN');
+    expect(h.calls('recetas').map((call) => `${call.method} ${call.path}`)).toEqual([
+      `GET /api/recetas/${SEED_RECETA_IDS.anaRejected}`,
+    ]);
+    expect(stateOf('anaRejected')).toBe('rechazada');
   });
 
   it('lets an ADMIN validate any patient\'s prescription, checking the patient in the user list', async () => {
@@ -120,8 +135,8 @@ describe('validating a prescription', () => {
 });
 
 describe('rejecting or resetting a prescription', () => {
-  it.each(['RECHAZADA', 'rechazada', 'PENDIENTE'])('sets %s without running the checks', async (estado) => {
-    const response = await setState(SEED_RECETA_IDS.anaPendingBadDoctor, { estadovalidacion: estado });
+  it.each(['RECHAZADA', 'rechazada', 'PENDIENTE'])('lets an ADMIN set %s without running the checks', async (estado) => {
+    const response = await setState(SEED_RECETA_IDS.anaPendingBadDoctor, { estadovalidacion: estado }, await tokens.admin());
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
     expect(body).toEqual({
@@ -134,9 +149,48 @@ describe('rejecting or resetting a prescription', () => {
     expect(h.writes('recetas')).toMatchObject([{ body: { estadoValidacion: estado.toLowerCase() } }]);
   });
 
-  it('moves a rejected prescription back to pending', async () => {
-    expect((await setState(SEED_RECETA_IDS.anaRejected, { estadovalidacion: 'PENDIENTE' })).status).toBe(200);
+  it('lets an ADMIN move a rejected prescription back to pending', async () => {
+    expect((await setState(SEED_RECETA_IDS.anaRejected, { estadovalidacion: 'PENDIENTE' }, await tokens.admin())).status).toBe(200);
     expect(stateOf('anaRejected')).toBe('pendiente');
+  });
+
+  it.each([
+    ['RECHAZADA', 'anaPendingValid'],
+    ['PENDIENTE', 'anaRejected'],
+    ['rechazada', 'luisPending'],
+  ] as const)('refuses %s from a CLIENTE with 403 before any upstream call (%s)', async (estado, receta) => {
+    const response = await setState(SEED_RECETA_IDS[receta], { estadovalidacion: estado });
+    expect(response.status).toBe(403);
+    expect((await errorBody(response)).code).toBe('FORBIDDEN');
+    expect(h.calls()).toEqual([]);
+  });
+
+  it('refuses RECHAZADA from a CLIENTE even for an unknown id (403 comes before the read)', async () => {
+    const response = await setState('aaaaaaaaaaaaaaaaaaaaaaaa', { estadovalidacion: 'RECHAZADA' });
+    expect(response.status).toBe(403);
+    expect(h.calls()).toEqual([]);
+  });
+});
+
+describe('language of the texts', () => {
+  it('writes mensaje and error in Spanish by default and in English for Accept-Language: en', async () => {
+    const spanish = await setState(SEED_RECETA_IDS.anaPendingValid, { estadovalidacion: 'VALIDADA' });
+    expect(((await spanish.json()) as { mensaje: string }).mensaje).toBe('Receta validada y actualizada exitosamente');
+    h.mocks.reset();
+    const english = await h.request(`${API}/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, {
+      method: 'PUT',
+      token: await tokens.ana(),
+      json: { estadovalidacion: 'VALIDADA' },
+      headers: { 'accept-language': 'en-US,en;q=0.9,es;q=0.5' },
+    });
+    expect(((await english.json()) as { mensaje: string }).mensaje).toBe('Prescription validated and updated');
+    const rejected = await h.request(`${API}/recetas/estado/${SEED_RECETA_IDS.anaPendingBadDoctor}`, {
+      method: 'PUT',
+      token: await tokens.admin(),
+      json: { estadovalidacion: 'RECHAZADA' },
+      headers: { 'accept-language': 'en' },
+    });
+    expect(((await rejected.json()) as { mensaje: string }).mensaje).toBe('Prescription state updated');
   });
 });
 

@@ -215,6 +215,15 @@ describe('GET /compras/me when an upstream fails', () => {
     });
   });
 
+  it('words the unavailable lines in English for Accept-Language: en', async () => {
+    h.msw.use(http.get(PRODUCT, () => HttpResponse.error()));
+    const res = await h.request(`${API}/compras/me`, { token: await tokens.ana(), headers: { 'accept-language': 'en' } });
+    const body = (await res.json()) as { compras: Array<{ productos_detalle: Array<{ error?: string }> }> };
+    expect(new Set(body.compras.flatMap((compra) => compra.productos_detalle.map((line) => line.error)))).toEqual(
+      new Set(['Product not available']),
+    );
+  });
+
   it('marks only the unreadable product as unavailable and keeps the others complete', async () => {
     h.msw.use(http.get(`${BASE_URLS.productos}/api/productos/3`, () => new HttpResponse('boom', { status: 502 })));
     const res = await h.request(`${API}/compras/me`, { token: await tokens.ana() });
@@ -222,7 +231,7 @@ describe('GET /compras/me when an upstream fails', () => {
     expect(res.headers.get('x-gateway-completed')).toBe('false');
     const body = (await res.json()) as { compras: Array<{ id: number; productos_detalle: unknown[] }> };
     expect(body.compras.find((compra) => compra.id === 1)?.productos_detalle).toEqual([
-      { producto_id: 1, cantidad: 2, nombre: 'Paracetamol 500mg', precio: 3.5, tipo: 'Analgesico', stock: 100 },
+      { producto_id: 1, cantidad: 2, nombre: 'Paracetamol 500mg', precio: 3.5, tipo: 'Analgesico', requiere_receta: false, stock: 100 },
       { producto_id: 3, cantidad: 1, error: 'Producto no disponible' },
     ]);
   });

@@ -8,12 +8,12 @@ beforeEach(h.reset);
 afterAll(h.close);
 
 /** The seeded catalogue fields a listing shows. */
-const CATALOGUE: Record<number, { nombre: string; precio: number; tipo: string; stock: number }> = {
-  1: { nombre: 'Paracetamol 500mg', precio: 3.5, tipo: 'Analgesico', stock: 100 },
-  2: { nombre: 'Ibuprofeno 400mg', precio: 5.2, tipo: 'Antiinflamatorio', stock: 80 },
-  3: { nombre: 'Amoxicilina 500mg', precio: 12.5, tipo: 'Antibiotico', stock: 40 },
-  4: { nombre: 'Loratadina 10mg', precio: 4.8, tipo: 'Antialergico', stock: 2 },
-  5: { nombre: 'Vitamina C 1g', precio: 8, tipo: 'Suplemento', stock: 60 },
+const CATALOGUE: Record<number, { nombre: string; precio: number; tipo: string; requiere_receta: boolean; stock: number }> = {
+  1: { nombre: 'Paracetamol 500mg', precio: 3.5, tipo: 'Analgesico', requiere_receta: false, stock: 100 },
+  2: { nombre: 'Ibuprofeno 400mg', precio: 5.2, tipo: 'Antiinflamatorio', requiere_receta: false, stock: 80 },
+  3: { nombre: 'Amoxicilina 500mg', precio: 12.5, tipo: 'Antibiotico', requiere_receta: true, stock: 40 },
+  4: { nombre: 'Loratadina 10mg', precio: 4.8, tipo: 'Antialergico', requiere_receta: false, stock: 2 },
+  5: { nombre: 'Vitamina C 1g', precio: 8, tipo: 'Suplemento', requiere_receta: false, stock: 60 },
 };
 const detail = (producto_id: number, cantidad: number) => ({ producto_id, cantidad, ...CATALOGUE[producto_id] });
 
@@ -35,12 +35,14 @@ describe('GET /compras/me', () => {
     expect(Object.keys(body)).toEqual(['compras']);
     const byId = [...body.compras].sort((a, b) => a.id - b.id);
     expect(byId).toEqual([
-      { id: 1, fechaCompra: expect.any(String), usuarioId: 3, productos: [1, 3], cantidades: [2, 1], productos_detalle: [detail(1, 2), detail(3, 1)] },
-      { id: 2, fechaCompra: expect.any(String), usuarioId: 3, productos: [2, 5], cantidades: [1, 3], productos_detalle: [detail(2, 1), detail(5, 3)] },
-      { id: 3, fechaCompra: expect.any(String), usuarioId: 3, productos: [1], cantidades: [4], productos_detalle: [detail(1, 4)] },
+      { id: 1, fechaCompra: expect.any(String), fecha: expect.any(String), usuarioId: 3, productos: [1, 3], cantidades: [2, 1], productos_detalle: [detail(1, 2), detail(3, 1)] },
+      { id: 2, fechaCompra: expect.any(String), fecha: expect.any(String), usuarioId: 3, productos: [2, 5], cantidades: [1, 3], productos_detalle: [detail(2, 1), detail(5, 3)] },
+      { id: 3, fechaCompra: expect.any(String), fecha: expect.any(String), usuarioId: 3, productos: [1], cantidades: [4], productos_detalle: [detail(1, 4)] },
     ]);
     const stored = h.mocks.state.data.usuarios.compras.filter((compra) => compra.usuarioId === 3);
     expect(byId.map((compra) => compra['fechaCompra'])).toEqual(stored.map((compra) => compra.fechaCompra));
+    // The existing web frontend reads `fecha`: it repeats `fechaCompra`.
+    expect(byId.map((compra) => compra['fecha'])).toEqual(stored.map((compra) => compra.fechaCompra));
   });
 
   it('reads each product once however many purchases mention it', async () => {
@@ -95,7 +97,7 @@ describe('GET /compras/all', () => {
     expect(body).toMatchObject({ page: 1, pagesize: 50, total: 4 });
     expect(body.compras.map((compra) => compra.id)).toEqual([3, 4, 2, 1]);
     expect(body.compras[1]).toEqual({
-      id: 4, fechaCompra: expect.any(String), usuarioId: 4, productos: [4], cantidades: [1], productos_detalle: [detail(4, 1)],
+      id: 4, fechaCompra: expect.any(String), fecha: expect.any(String), usuarioId: 4, productos: [4], cantidades: [1], productos_detalle: [detail(4, 1)],
     });
     expect(productReads().sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
   });

@@ -14,7 +14,7 @@ interface TaskBody {
   task_name: string;
   config: Record<string, unknown>;
   status: string;
-  execution_time?: number | null;
+  execution_time?: string | null;
   result?: unknown;
 }
 
@@ -234,7 +234,7 @@ describe('integration tasks', () => {
         await sleep(20);
       }
       expect(task?.status).toBe('executed');
-      expect(task?.execution_time).toEqual(expect.any(Number));
+      expect(task?.execution_time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
       expect(task?.result).toBeTruthy();
       expect(h.writes('tareas')).toHaveLength(1);
     });

@@ -22,7 +22,7 @@ beforeEach(h.reset);
 afterAll(h.close);
 
 const getMine = async (harness: Harness = h) => harness.request(`${API}/compras/me`, { token: await tokens.ana() });
-const putState = async (estadovalidacion = 'RECHAZADA') =>
+const putState = async (estadovalidacion = 'VALIDADA') =>
   h.request(`${API}/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, {
     method: 'PUT',
     token: await tokens.ana(),

@@ -161,7 +161,8 @@ describe('a client generated from the committed document, against the running ga
     expect(result?.receta.estadoValidacion).toBe('validada');
     expect(result?.validaciones).toMatchObject({ medico_valido: true, paciente_valido: true });
 
-    const rejected = await cliente.PUT('/api/orchestrator/recetas/estado/{receta_id}', {
+    // Rejecting is a pharmacist's decision: an ADMIN's.
+    const rejected = await admin.PUT('/api/orchestrator/recetas/estado/{receta_id}', {
       params: { path: { receta_id: SEED_RECETA_IDS.anaPendingBadDoctor } },
       body: { estadovalidacion: 'rechazada' },
     });
@@ -179,7 +180,9 @@ describe('a client generated from the committed document, against the running ga
     const notMine = await cliente.PUT('/api/orchestrator/recetas/validar/{receta_id}', {
       params: { path: { receta_id: SEED_RECETA_IDS.luisPending } },
     });
-    expect(notMine.response.status).toBe(403);
+    // Another patient's prescription does not exist for a CLIENTE.
+    expect(notMine.response.status).toBe(404);
+    expect(notMine.error?.code).toBe('PRESCRIPTION_NOT_FOUND');
   });
 
   it('integration tasks: list, create, get, put, execute, delete', async () => {

@@ -31,7 +31,7 @@ describe('productIdsOf', () => {
 });
 
 describe('enrichPurchases', () => {
-  it('adds one detail per line with only nombre, precio, tipo and stock from the product', () => {
+  it('adds fecha and one detail per line with only nombre, precio, tipo, requiere_receta and stock from the product', () => {
     const withInternalField = { ...paracetamol, costo_interno: 1.2, fecha_creacion: '2025-09-21T10:00:00' } as Product;
     const products = new Map<number, ProductLookup>([
       [1, withInternalField],
@@ -44,9 +44,10 @@ describe('enrichPurchases', () => {
       usuarioId: 3,
       productos: [1, 3],
       cantidades: [2, 1],
+      fecha: '2025-10-21T12:30:11.123456',
       productos_detalle: [
-        { producto_id: 1, cantidad: 2, nombre: 'Paracetamol 500mg', precio: 3.5, tipo: 'Analgesico', stock: 100 },
-        { producto_id: 3, cantidad: 1, nombre: 'Amoxicilina 500mg', precio: 12.5, tipo: 'Antibiotico', stock: 40 },
+        { producto_id: 1, cantidad: 2, nombre: 'Paracetamol 500mg', precio: 3.5, tipo: 'Analgesico', requiere_receta: false, stock: 100 },
+        { producto_id: 3, cantidad: 1, nombre: 'Amoxicilina 500mg', precio: 12.5, tipo: 'Antibiotico', requiere_receta: true, stock: 40 },
       ],
     });
     expect(JSON.stringify(enriched)).not.toContain('costo_interno');
@@ -60,9 +61,9 @@ describe('enrichPurchases', () => {
     ]);
     const [enriched] = enrichPurchases([purchase(7, '2025-10-21T12:30:11.123456', [1, 3, 9], [2, 1, 4])], products);
     expect(enriched?.productos_detalle).toEqual([
-      { producto_id: 1, cantidad: 2, error: 'Producto no disponible' },
-      { producto_id: 3, cantidad: 1, error: 'Producto no disponible' },
-      { producto_id: 9, cantidad: 4, error: 'Producto no disponible' },
+      { producto_id: 1, cantidad: 2, error: 'text.product_unavailable' },
+      { producto_id: 3, cantidad: 1, error: 'text.product_unavailable' },
+      { producto_id: 9, cantidad: 4, error: 'text.product_unavailable' },
     ]);
   });
 

@@ -59,9 +59,22 @@ describe('toGatewayError', () => {
     expect(mapped).toMatchObject({ code: 'FORBIDDEN', status: 403 });
   });
 
-  it('maps an uninterpreted upstream 4xx to 503 without echoing its body', () => {
-    const mapped = toGatewayError(new UpstreamError('productos', 'rejected', { status: 422, body: { detail: SECRET_BODY } }));
-    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'productos' } });
+  it.each([
+    [400, 400, 'VALIDATION_ERROR'],
+    [422, 422, 'VALIDATION_ERROR'],
+    [401, 401, 'UNAUTHENTICATED'],
+    [403, 403, 'FORBIDDEN'],
+    [404, 404, 'NOT_FOUND'],
+    [409, 409, 'CONFLICT'],
+  ])('maps an uninterpreted upstream %i to %i %s in its own words, never the upstream body', (upstream, status, code) => {
+    const mapped = toGatewayError(new UpstreamError('productos', 'rejected', { status: upstream, body: { detail: SECRET_BODY } }));
+    expect(mapped).toMatchObject({ code, status });
+    expect(visible(mapped)).not.toContain('NullPointerException');
+  });
+
+  it('maps any other upstream 4xx to 503 with details.upstream_status', () => {
+    const mapped = toGatewayError(new UpstreamError('tareas', 'rejected', { status: 418, body: { detail: SECRET_BODY } }));
+    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'tareas', upstream_status: 418 } });
     expect(visible(mapped)).not.toContain('NullPointerException');
   });
 

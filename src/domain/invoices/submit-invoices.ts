@@ -6,6 +6,9 @@ import type { RequestContext } from '../request-context.js';
 
 export type { IntakeAnswer, Invoice } from '../../upstreams/facturas/facturas-client.js';
 
+/** The service's own words (`msg`) are never passed on; the field it named is. */
+const REJECTED = { key: 'issue.rejected_by_service' } as const;
+
 /**
  * Forwards a validated batch with the caller's idempotency key. The service's 202 passes
  * through, its 409 (key already used in 24 h) becomes DUPLICATE_REQUEST and its 422 a
@@ -22,16 +25,19 @@ export async function submitInvoices(
   } catch (error) {
     if (isRejectedWith(error, 409)) {
       throw new GatewayError('DUPLICATE_REQUEST', {
-        message: 'This Idempotency-Key was already used for an invoice batch',
+        text: 'invoice.duplicate_key',
         details: { service: 'facturas' },
       });
     }
     if (isRejectedWith(error, 422)) {
       const parsed = FastApiValidationSchema.safeParse(error.body);
       const issues = parsed.success
-        ? parsed.data.detail.map((item) => ({ path: item.loc.filter((part) => part !== 'body').join('.'), message: item.msg }))
-        : [{ path: '', message: 'The invoice service rejected the batch' }];
-      throw validationError(issues, 422, 'Invoice batch rejected by the invoice service');
+        ? parsed.data.detail.map((item) => ({
+            path: item.loc.filter((part) => part !== 'body').join('.'),
+            message: REJECTED,
+          }))
+        : [{ path: '', message: REJECTED }];
+      throw validationError(issues, 422, 'invoice.rejected');
     }
     throw error;
   }

@@ -4,7 +4,9 @@ import type { Prescription, PrescriptionState, PrescriptionsClient } from '../..
 import type { UsersClient } from '../../upstreams/usuarios/usuarios-client.js';
 import { isAdmin, type RequestContext } from '../request-context.js';
 import { prescriptionDateProblem } from '../shared/dates.js';
+import type { DomainLogger } from '../shared/logger.js';
 import { describeFailures, doctorProblem, productProblems, type CheckOutcome } from './prescription-checks.js';
+import { warnOnServiceRewrite } from './service-rewrite-warning.js';
 
 export interface UpdatePrescriptionDeps {
   prescriptions: PrescriptionsClient;
@@ -12,22 +14,25 @@ export interface UpdatePrescriptionDeps {
   users: UsersClient;
   prescriptionValidityDays: number;
   now: () => Date;
+  logger: DomainLogger;
 }
 
 export type { PrescriptionState } from '../../upstreams/recetas/recetas-client.js';
 
+/** What happened; the route words `mensaje` in the caller's language. */
 export type UpdatePrescriptionResult =
   | {
-      mensaje: string;
+      outcome: 'validated';
       receta: Prescription;
       validaciones: { productos_validados: number; medico_valido: true; paciente_valido: true };
     }
-  | { mensaje: string; receta: Prescription };
+  | { outcome: 'state_updated'; receta: Prescription };
 
 /**
- * Sets a prescription's state for its patient or an admin. Validating it first runs every check
- * in parallel (products and names, doctor licence, patient, issue date); any failure is a 422 and
- * the state stays as it was.
+ * Sets a prescription's state, in the contract's order of checks: who may ask for which state
+ * (before any upstream call), whether the service's generation can set it, the prescription
+ * itself (another patient's does not exist for a CLIENTE), then for `validada` every check in
+ * parallel; any failure is a 422 and the state stays as it was.
  */
 export async function updatePrescriptionState(
   deps: UpdatePrescriptionDeps,
@@ -35,46 +40,77 @@ export async function updatePrescriptionState(
   state: PrescriptionState,
   ctx: RequestContext,
 ): Promise<UpdatePrescriptionResult> {
+  const admin = isAdmin(ctx);
+  // Rejecting and reopening are a pharmacist's decisions, never the patient's.
+  if (!admin && state !== 'validada') throw new GatewayError('FORBIDDEN', { text: 'forbidden.prescription_state' });
+  if (state !== 'validada' && deps.prescriptions.api === 'validar') {
+    throw new GatewayError('NOT_SUPPORTED', {
+      text: 'prescription.state_not_supported',
+      params: { estado: state.toUpperCase() },
+      details: { service: 'recetas', estadovalidacion: state.toUpperCase() },
+    });
+  }
+
   const receta = await deps.prescriptions.getPrescription(recetaId, ctx);
-  if (!receta) throw notFound(recetaId);
-  if (!isAdmin(ctx) && receta.pacienteDNI !== ctx.principal.dni) {
-    throw new GatewayError('FORBIDDEN', { message: 'Only the patient or an admin may change this prescription' });
+  // To a CLIENTE another patient's prescription does not exist: the same 404, no oracle.
+  if (!receta || (!admin && receta.pacienteDNI !== ctx.principal.dni)) throw notFound(recetaId);
+  if (!admin && receta.estadoValidacion === 'rechazada') {
+    throw new GatewayError('FORBIDDEN', { text: 'forbidden.prescription_rejected' });
   }
 
   if (state !== 'validada') {
     const updated = await deps.prescriptions.setState(recetaId, state, ctx);
     if (!updated) throw notFound(recetaId);
-    return { mensaje: 'Estado de receta actualizado', receta: updated };
+    return { outcome: 'state_updated', receta: updated };
   }
 
-  const outcome = await runChecks(deps, receta, ctx);
+  const byService = deps.prescriptions.api === 'validar';
+  const outcome = await runChecks(deps, receta, ctx, { checkDoctor: !byService });
   const failures = describeFailures(receta, outcome);
-  if (failures.checks_fallidos.length > 0) {
-    throw new GatewayError('PRESCRIPTION_INVALID', {
-      message: `Prescription failed: ${failures.checks_fallidos.join(', ')}`,
-      details: failures,
-    });
+  if (failures.checks_fallidos.length > 0) throw invalid(failures);
+
+  if (!byService) {
+    const updated = await deps.prescriptions.setState(recetaId, 'validada', ctx);
+    if (!updated) throw notFound(recetaId);
+    return validated(updated, receta.productos.length);
   }
-  const updated = await deps.prescriptions.setState(recetaId, 'validada', ctx);
-  if (!updated) throw notFound(recetaId);
-  return {
-    mensaje: 'Receta validada y actualizada exitosamente',
-    receta: updated,
-    validaciones: { productos_validados: receta.productos.length, medico_valido: true, paciente_valido: true },
-  };
+
+  const answer = await deps.prescriptions.validateWithService(recetaId, ctx);
+  if (!answer) throw notFound(recetaId);
+  if (!answer.ok) throw invalid({ checks_fallidos: [answer.check] });
+  warnOnServiceRewrite(deps.logger, receta, answer.receta, ctx.requestId);
+  return validated(answer.receta, answer.receta.productos.length);
 }
 
-async function runChecks(deps: UpdatePrescriptionDeps, receta: Prescription, ctx: RequestContext): Promise<CheckOutcome> {
+const validated = (receta: Prescription, productos_validados: number): UpdatePrescriptionResult => ({
+  outcome: 'validated',
+  receta,
+  validaciones: { productos_validados, medico_valido: true, paciente_valido: true },
+});
+
+const invalid = (failures: { checks_fallidos: string[] } & Record<string, unknown>) =>
+  new GatewayError('PRESCRIPTION_INVALID', {
+    text: 'prescription.failed_checks',
+    params: { checks: failures.checks_fallidos.join(', ') },
+    details: failures,
+  });
+
+async function runChecks(
+  deps: UpdatePrescriptionDeps,
+  receta: Prescription,
+  ctx: RequestContext,
+  { checkDoctor }: { checkDoctor: boolean },
+): Promise<CheckOutcome> {
   const ids = [...new Set(receta.productos.map((item) => item.id))];
   const [products, doctor, patientExists] = await Promise.all([
     Promise.all(ids.map((id) => deps.products.getProduct(id, ctx))),
-    deps.prescriptions.findDoctor(receta.medicoCMP, ctx),
+    checkDoctor ? deps.prescriptions.findDoctor(receta.medicoCMP, ctx).then(doctorProblem) : null,
     patientIsRegistered(deps, receta, ctx),
   ]);
   const byId = new Map<number, Product | null>(ids.map((id, index) => [id, products[index] ?? null]));
   return {
     productProblems: productProblems(receta, byId),
-    doctor: doctorProblem(doctor),
+    doctor,
     patientExists,
     date: prescriptionDateProblem(receta.fechaEmision, deps.now(), deps.prescriptionValidityDays),
   };
@@ -88,4 +124,4 @@ async function patientIsRegistered(deps: UpdatePrescriptionDeps, receta: Prescri
 }
 
 const notFound = (id: string) =>
-  new GatewayError('PRESCRIPTION_NOT_FOUND', { message: `Prescription ${id} not found`, details: { receta_id: id } });
+  new GatewayError('PRESCRIPTION_NOT_FOUND', { text: 'prescription.not_found', params: { id }, details: { receta_id: id } });

@@ -1,16 +1,27 @@
 import type { Product } from '../../upstreams/productos/productos-client.js';
 import type { Purchase } from '../../upstreams/usuarios/usuarios-client.js';
+import type { MessageKey } from '../../messages/messages.js';
 
 /** What is known of a product after trying to read it: the product, absent, or not readable now. */
 export type ProductLookup = Product | 'not-found' | 'unavailable';
 
 export type PurchaseLineDetail =
-  | { producto_id: number; cantidad: number; nombre: string; precio: number; tipo: string; stock: number }
-  | { producto_id: number; cantidad: number; error: string };
+  | {
+      producto_id: number;
+      cantidad: number;
+      nombre: string;
+      precio: number;
+      tipo: string;
+      requiere_receta: boolean;
+      stock: number;
+    }
+  | { producto_id: number; cantidad: number; error: MessageKey };
 
-export type EnrichedPurchase = Purchase & { productos_detalle: PurchaseLineDetail[] };
+/** `fecha` repeats `fechaCompra`: the existing web frontend reads `fecha`. */
+export type EnrichedPurchase = Purchase & { fecha: string; productos_detalle: PurchaseLineDetail[] };
 
-export const UNAVAILABLE_PRODUCT_MESSAGE = 'Producto no disponible';
+/** The text of a line whose product could not be read; worded in the caller's language by the route. */
+export const UNAVAILABLE_PRODUCT: MessageKey = 'text.product_unavailable';
 
 /** The distinct product ids a list of purchases mentions, in first-seen order. */
 export function productIdsOf(purchases: readonly Purchase[]): number[] {
@@ -28,14 +39,15 @@ export function enrichPurchases(
 ): EnrichedPurchase[] {
   return purchases.map((purchase) => ({
     ...purchase,
+    fecha: purchase.fechaCompra,
     productos_detalle: purchase.productos.map((id, index): PurchaseLineDetail => {
       const cantidad = purchase.cantidades[index] ?? 0;
       const product = products.get(id);
       if (product === undefined || typeof product === 'string') {
-        return { producto_id: id, cantidad, error: UNAVAILABLE_PRODUCT_MESSAGE };
+        return { producto_id: id, cantidad, error: UNAVAILABLE_PRODUCT };
       }
-      const { nombre, precio, tipo, stock } = product;
-      return { producto_id: id, cantidad, nombre, precio, tipo, stock };
+      const { nombre, precio, tipo, requiere_receta, stock } = product;
+      return { producto_id: id, cantidad, nombre, precio, tipo, requiere_receta, stock };
     }),
   }));
 }

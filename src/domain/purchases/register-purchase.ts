@@ -35,8 +35,6 @@ export interface RegisterPurchaseDeps {
 
 export interface RegisterPurchaseInput {
   lines: PurchaseLine[];
-  /** Other top-level fields for the users service; the validated lines always win. */
-  extra: Record<string, unknown>;
   idempotencyKey?: string;
 }
 
@@ -79,7 +77,6 @@ async function validateAndRegister(
       {
         productos: lines.map((line) => line.producto_id),
         cantidades: lines.map((line) => line.cantidad),
-        extra: input.extra,
         ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
       },
       ctx,
@@ -115,7 +112,8 @@ async function readProducts(client: ProductsClient, lines: readonly PurchaseLine
   const missing = lines.filter((_, index) => found[index] === null).map((line) => line.producto_id);
   if (missing.length > 0) {
     throw new GatewayError('PRODUCT_NOT_FOUND', {
-      message: `Product ${missing[0]} not found`,
+      text: 'product.not_found',
+      params: { id: missing[0] as number },
       details: { producto_id: missing[0], productos_no_encontrados: missing },
     });
   }
@@ -131,7 +129,8 @@ async function assertPurchasable(
   const shortage = findStockShortage(lines, products);
   if (shortage) {
     throw new GatewayError('INSUFFICIENT_STOCK', {
-      message: `Insufficient stock for ${shortage.nombre}`,
+      text: 'stock.insufficient',
+      params: { nombre: shortage.nombre },
       details: { ...shortage },
     });
   }
@@ -142,7 +141,6 @@ async function assertPurchasable(
   const uncovered = findUncoveredProducts(lines, products, settled.value, deps.now(), deps.prescriptionValidityDays);
   if (uncovered.length > 0) {
     throw new GatewayError('PRESCRIPTION_REQUIRED', {
-      message: 'A validated, unexpired prescription covering the quantity is required',
       details: { productos_sin_receta: uncovered.map((product) => product.nombre) },
     });
   }

@@ -13,20 +13,19 @@ export interface ExecutionAccepted {
 }
 
 const taskNotFound = (id: number) =>
-  new GatewayError('TASK_NOT_FOUND', { message: `Task ${id} not found`, details: { task_id: id } });
+  new GatewayError('TASK_NOT_FOUND', { text: 'task.not_found', params: { id }, details: { task_id: id } });
 
 /**
- * The service answers 400 `{"error": "..."}` for input it refuses; that is the caller's
- * mistake, so it is shown as a validation error rather than an upstream failure.
+ * The service answers 400 for input it refuses; that is the caller's mistake, so it is shown as
+ * a validation error rather than an upstream failure, in the gateway's own words: the service's
+ * text may hold internals (a database error was once shown to a caller).
  */
 async function withBadRequestsAsValidation<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
     if (isRejectedWith(error, 400)) {
-      const body = error.body as { error?: unknown } | undefined;
-      const message = typeof body?.error === 'string' ? body.error : 'The task service rejected the request';
-      throw validationError([{ path: '', message }]);
+      throw validationError([{ path: '', message: { key: 'issue.rejected_by_service' } }]);
     }
     throw error;
   }

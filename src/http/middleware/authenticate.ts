@@ -17,7 +17,7 @@ export function authenticate(verify: TokenVerifier, requestTimeoutMs: number) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const authorization = c.req.header('authorization');
     const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
-    if (!authorization || !token) throw unauthenticated('Missing bearer token');
+    if (!authorization || !token) throw unauthenticated('auth.missing_token');
     const principal = await verify(token);
     c.set('principal', principal);
     c.set('requestContext', {
@@ -39,6 +39,6 @@ export function authenticate(verify: TokenVerifier, requestTimeoutMs: number) {
 
 /** Lets only ADMIN tokens through; runs after `authenticate`. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get('principal').role !== 'ADMIN') throw new GatewayError('FORBIDDEN', { message: 'Admin role required' });
+  if (c.get('principal').role !== 'ADMIN') throw new GatewayError('FORBIDDEN', { text: 'forbidden.admin_required' });
   await next();
 });

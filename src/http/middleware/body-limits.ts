@@ -7,7 +7,7 @@ export function limitBody(maxSize: number) {
   return bodyLimit({
     maxSize,
     onError: () => {
-      throw new GatewayError('PAYLOAD_TOO_LARGE', { message: `Request body exceeds ${maxSize} bytes` });
+      throw new GatewayError('PAYLOAD_TOO_LARGE', { text: 'body.too_large', params: { limit: maxSize } });
     },
   });
 }

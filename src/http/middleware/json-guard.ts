@@ -13,13 +13,13 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 export const jsonGuard = createMiddleware<AppEnv>(async (c, next) => {
   const contentType = c.req.header('content-type');
   if (!contentType || !JSON_TYPE.test(contentType)) {
-    throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', { message: 'Content-Type must be application/json' });
+    throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', { text: 'body.not_json' });
   }
   const text = await c.req.text();
   if (exceedsDepth(text, MAX_JSON_DEPTH)) {
-    throw validationError([{ path: '', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` }]);
+    throw validationError([{ path: '', message: { key: 'issue.json_too_deep', params: { depth: MAX_JSON_DEPTH } } }]);
   }
-  if (text.trim() === '') throw validationError([{ path: '', message: 'Request body is empty' }]);
+  if (text.trim() === '') throw validationError([{ path: '', message: { key: 'issue.body_empty' } }]);
   await next();
 });
 

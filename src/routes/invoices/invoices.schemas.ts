@@ -9,29 +9,29 @@ export const InvoiceSchema = z
   .object({
     numero_factura: z
       .string()
-      .refine((value) => value.trim().length > 0, 'numero_factura must not be empty')
+      .refine((value) => value.trim().length > 0, 'issue.numero_factura')
       .openapi({ example: 'F-001' }),
     rut_cliente: z
       .string()
-      .refine(isValidRut, 'rut_cliente must be a Chilean RUT with a correct check digit (e.g. 11.111.111-1)')
+      .refine(isValidRut, 'issue.rut')
       .openapi({ example: '11111111-1' }),
     monto: z
       .number()
-      .positive('monto must be greater than 0')
-      .refine(hasAtMostTwoDecimals, 'monto must have at most 2 decimals')
+      .positive('issue.monto_positive')
+      .refine(hasAtMostTwoDecimals, 'issue.monto_decimals')
       .openapi({ example: 1500.5 }),
     fecha_emision: z
       .string()
-      .refine(isIsoCalendarDate, { message: 'fecha_emision must be a date YYYY-MM-DD', abort: true })
-      .refine((value) => isNotAfterTomorrowUtc(value, new Date()), 'fecha_emision must not be later than tomorrow (UTC)')
+      .refine(isIsoCalendarDate, { message: 'issue.fecha_format', abort: true })
+      .refine((value) => isNotAfterTomorrowUtc(value, new Date()), 'issue.fecha_future')
       .openapi({ example: '2025-08-24' }),
   })
   .openapi('Invoice');
 
 export const InvoiceBatchSchema = z
   .array(InvoiceSchema)
-  .min(1, 'send at least one invoice')
-  .max(MAX_INVOICES, `send at most ${MAX_INVOICES} invoices per batch`)
+  .min(1, 'issue.batch_min')
+  .max(MAX_INVOICES, 'issue.batch_max')
   .openapi('InvoiceBatch');
 
 export const InvoiceHeadersSchema = z.object({ 'idempotency-key': IdempotencyKeySchema });

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 export const RecetaParamsSchema = z.object({
   receta_id: z
     .string()
-    .regex(/^[0-9a-fA-F]{24}$/, 'receta_id must be 24 hexadecimal characters')
+    .regex(/^[0-9a-fA-F]{24}$/, 'issue.receta_id')
     .openapi({ param: { name: 'receta_id', in: 'path' }, example: '6717a1b2c3d4e5f601234567' }),
 });
 
@@ -15,7 +15,7 @@ export const StateBodySchema = z
     // `i` regex would be documented as a pattern no value matches.
     estadovalidacion: z
       .string()
-      .refine((value) => STATES.has(value.toLowerCase()), 'estadovalidacion must be VALIDADA, RECHAZADA or PENDIENTE')
+      .refine((value) => STATES.has(value.toLowerCase()), 'issue.estado')
       .openapi({ example: 'VALIDADA', description: 'VALIDADA, RECHAZADA or PENDIENTE, in any letter case' }),
   })
   .openapi('PrescriptionStateRequest');

@@ -2,6 +2,9 @@ import type { MiddlewareHandler } from 'hono';
 import type { RegisterPurchaseInput, RegisteredPurchase } from '../../domain/purchases/register-purchase.js';
 import type { Page, PurchaseListing } from '../../domain/purchases/list-purchases.js';
 import type { RequestContext } from '../../domain/request-context.js';
+import type { EnrichedPurchase } from '../../domain/purchases/enrich-purchases.js';
+import { languageOf } from '../../http/language.js';
+import { translate, type Language, type MessageKey } from '../../messages/messages.js';
 import { jsonGuard } from '../../http/middleware/json-guard.js';
 import { requireAdmin } from '../../http/middleware/authenticate.js';
 import { createRouter } from '../shared/create-router.js';
@@ -20,6 +23,16 @@ export interface PurchaseUseCases {
 
 const completed = (complete: boolean) => ({ 'X-Gateway-Completed': String(complete) });
 
+/** Lines whose product could not be read carry a text: worded here, in the caller's language. */
+function localized(compras: EnrichedPurchase[], language: Language): EnrichedPurchase[] {
+  return compras.map((compra) => ({
+    ...compra,
+    productos_detalle: compra.productos_detalle.map((line) =>
+      'error' in line ? { ...line, error: translate(language, line.error) as MessageKey } : line,
+    ),
+  }));
+}
+
 export function purchaseRoutes(useCases: PurchaseUseCases, auth: MiddlewareHandler) {
   return createRouter()
     .openapi(withMiddleware(registerPurchaseRoute, auth, jsonGuard), async (c) => {
@@ -30,10 +43,10 @@ export function purchaseRoutes(useCases: PurchaseUseCases, auth: MiddlewareHandl
     })
     .openapi(withMiddleware(listMyPurchasesRoute, auth), async (c) => {
       const listing = await useCases.listMyPurchases(c.get('requestContext'));
-      return c.json({ compras: listing.compras }, 200, completed(listing.complete));
+      return c.json({ compras: localized(listing.compras, languageOf(c)) }, 200, completed(listing.complete));
     })
     .openapi(withMiddleware(listAllPurchasesRoute, auth, requireAdmin), async (c) => {
-      const { complete, ...page } = await useCases.listAllPurchases(c.req.valid('query'), c.get('requestContext'));
-      return c.json(page, 200, completed(complete));
+      const { complete, compras, ...page } = await useCases.listAllPurchases(c.req.valid('query'), c.get('requestContext'));
+      return c.json({ compras: localized(compras, languageOf(c)), ...page }, 200, completed(complete));
     });
 }

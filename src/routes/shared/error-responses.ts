@@ -2,7 +2,10 @@ import { z } from '@hono/zod-openapi';
 
 export const ErrorBodySchema = z
   .object({
-    error: z.string().openapi({ example: 'Insufficient stock for Loratadina 10mg' }),
+    error: z.string().openapi({
+      example: 'Stock insuficiente de Loratadina 10mg',
+      description: 'In Spanish by default; English for `Accept-Language: en`. `code` never changes with the language.',
+    }),
     code: z.string().openapi({ example: 'INSUFFICIENT_STOCK' }),
     details: z.record(z.string(), z.unknown()).optional(),
     requestId: z.string().openapi({ example: '5b0b2f3e-3c6a-4d1e-9a57-0f8f6f1f9a10' }),
@@ -19,6 +22,7 @@ const DESCRIPTIONS: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE: the body must be application/json',
   422: 'Unprocessable',
   500: 'INTERNAL: unexpected error',
+  501: 'NOT_SUPPORTED: the configured upstream cannot do this',
   503: 'UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After)',
   504: 'UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service)',
 };

@@ -3,14 +3,16 @@ import { z } from '@hono/zod-openapi';
 export const TaskIdParamsSchema = z.object({
   id: z
     .string()
-    .regex(/^[1-9]\d{0,15}$/, 'id must be a positive integer')
+    .regex(/^[1-9]\d{0,15}$/, 'issue.task_id')
+    // Beyond 2^53 - 1 the id would silently become another one on its way as a number.
+    .refine((id) => Number.isSafeInteger(Number(id)), 'issue.task_id')
     .openapi({ param: { name: 'id', in: 'path' }, example: '1' }),
 });
 
 export const TaskConfigSchema = z
   .object({
     base_url: z
-      .url({ protocol: /^https?$/, error: 'base_url must be an absolute http(s) URL' })
+      .url({ protocol: /^https?$/, error: 'issue.base_url' })
       .openapi({ example: 'https://api.example.com/sync' }),
     http_method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).openapi({ example: 'POST' }),
     payload: z.record(z.string(), z.unknown()).optional().openapi({ example: {} }),
@@ -24,7 +26,7 @@ export const CreateTaskBodySchema = z
 export const UpdateTaskBodySchema = z
   .object({ name: z.string().trim().min(1).max(255).optional(), config: TaskConfigSchema.optional() })
   .refine((body) => body.name !== undefined || body.config !== undefined, {
-    message: 'Send name, config or both',
+    message: 'issue.task_changes',
   })
   .openapi('UpdateTaskRequest');
 
@@ -34,7 +36,11 @@ export const TaskSchema = z
     task_name: z.string(),
     config: z.looseObject({ base_url: z.string(), http_method: z.string() }),
     status: z.string().openapi({ example: 'pendiente', description: '`pendiente` until executed, then `executed`' }),
-    execution_time: z.number().nullable().optional(),
+    execution_time: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ example: '2025-10-03T10:00:00.123456-05:00', description: 'When the worker finished (ISO 8601); null until then' }),
     result: z.unknown().optional(),
   })
   .openapi('Task');

@@ -16,6 +16,13 @@ export interface UpstreamRequest<T> {
   searchParams?: Record<string, string | number | boolean>;
   json?: unknown;
   idempotencyKey?: string;
+  /** This call's cap instead of the service's `upstreamTimeoutMs` (OCR calls take seconds). */
+  timeoutMs?: number;
+  /**
+   * The service answers some clients' input with a 5xx (a PDF its OCR cannot read): such answers
+   * are still 503s, but never count towards the breaker, so no caller can open it on purpose.
+   */
+  serverErrorsAreInputErrors?: boolean;
   /** Parses a 2xx body; a mismatch is the upstream's failure, not ours. */
   schema: z.ZodType<T>;
 }
@@ -44,7 +51,7 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
   async function attempt<T>(request: UpstreamRequest<T>, ctx: CallContext, traceparent: string | undefined): Promise<T> {
     const remaining = ctx.deadline - Date.now();
     if (remaining <= 0) throw new UpstreamError(service, 'timeout', { message: `${service}: request budget spent` });
-    const timeoutSignal = AbortSignal.timeout(Math.min(deps.upstreamTimeoutMs, remaining));
+    const timeoutSignal = AbortSignal.timeout(Math.min(request.timeoutMs ?? deps.upstreamTimeoutMs, remaining));
     // A client hanging up abandons reads, never writes: a half-done purchase is worse than a finished one.
     const clientSignal = request.method === 'GET' ? ctx.signal : undefined;
     const signal = clientSignal ? AbortSignal.any([timeoutSignal, clientSignal]) : timeoutSignal;
@@ -58,7 +65,12 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
         ...(request.json !== undefined ? { json: request.json } : {}),
         signal,
       });
-      if (status >= 500) throw new UpstreamError(service, 'unavailable', { status });
+      if (status >= 500) {
+        throw new UpstreamError(service, 'unavailable', {
+          status,
+          ...(request.serverErrorsAreInputErrors ? { excludedFromBreaker: true } : {}),
+        });
+      }
       if (status >= 400) throw new UpstreamError(service, 'rejected', { status, body: parseJsonOrText(text) });
       return parseBody(service, request.schema, text);
     } catch (error) {

@@ -35,10 +35,11 @@ export function createBreaker(service: ServiceName, options: BreakerOptions): Se
     errorThresholdPercentage: options.errorThresholdPercentage,
     volumeThreshold: options.volumeThreshold,
     resetTimeout: options.resetTimeoutMs,
-    // A 4xx is the upstream working as designed, and a client hanging up is nobody's failure:
-    // neither may open the breaker.
+    // A 4xx is the upstream working as designed, a client hanging up is nobody's failure, and a
+    // 5xx caused by a client's input says nothing of the service's health: none may open it.
     errorFilter: (error: unknown) =>
-      error instanceof UpstreamError && (error.kind === 'rejected' || error.kind === 'cancelled'),
+      error instanceof UpstreamError &&
+      (error.kind === 'rejected' || error.kind === 'cancelled' || error.excludedFromBreaker),
   });
   let openedAt = 0;
   breaker.on('open', () => {

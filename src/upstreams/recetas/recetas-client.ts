@@ -1,4 +1,4 @@
-import { isRejectedWith } from '../../errors/upstream-error.js';
+import { UpstreamError, isRejectedWith } from '../../errors/upstream-error.js';
 import type { CallContext } from '../http/call-context.js';
 import type { Upstream } from '../http/call-upstream.js';
 import {
@@ -10,25 +10,45 @@ import {
   type Prescription,
   type PrescriptionState,
 } from './recetas-payloads.js';
+import { checkOfRefusal, isServiceNotFound, type ServiceCheck } from './validar-messages.js';
 
 export type { Doctor, Prescription, PrescriptionState } from './recetas-payloads.js';
+export type { ServiceCheck } from './validar-messages.js';
 
 /** The service's largest page; a patient's newest 100 prescriptions are the ones that matter. */
 const MAX_PAGE_SIZE = 100;
 
+/** Which generation of the prescriptions API the service speaks (`RECETAS_API`). */
+export type RecetasApi = 'estado' | 'validar';
+
+/** The `validar` generation's answer: validated, refused naming a check, or no such prescription. */
+export type ServiceValidation = { ok: true; receta: Prescription } | { ok: false; check: ServiceCheck } | null;
+
 /** The prescriptions and doctors service. */
 export interface PrescriptionsClient {
+  readonly api: RecetasApi;
   /** `null` when it does not exist (404). */
   getPrescription(id: string, ctx: CallContext): Promise<Prescription | null>;
   /** The patient's prescriptions in one state, newest first (filtered again here: never trust a filter). */
   listPatientPrescriptions(dni: string, state: PrescriptionState, ctx: CallContext): Promise<Prescription[]>;
-  /** `null` when it does not exist (404). A write: never retried. */
+  /** `estado` generation: sets any state. `null` when it does not exist (404). A write: never retried. */
   setState(id: string, state: PrescriptionState, ctx: CallContext): Promise<Prescription | null>;
-  /** The doctor with exactly this CMP, if registered. */
+  /**
+   * `validar` generation: the service reads the PDF (OCR, seconds), checks the doctor and the
+   * dates itself and sets `validada`. A write: never retried.
+   */
+  validateWithService(id: string, ctx: CallContext): Promise<ServiceValidation>;
+  /** The doctor with exactly this CMP, if registered (`estado` generation: `validar` has no cmp filter). */
   findDoctor(cmp: string, ctx: CallContext): Promise<Doctor | null>;
 }
 
-export function createPrescriptionsClient(upstream: Upstream): PrescriptionsClient {
+export interface PrescriptionsClientOptions {
+  api: RecetasApi;
+  /** Cap of the OCR call (`RECETAS_OCR_TIMEOUT_MS`); the service's default cap otherwise. */
+  ocrTimeoutMs?: number;
+}
+
+export function createPrescriptionsClient(upstream: Upstream, options: PrescriptionsClientOptions): PrescriptionsClient {
   const nullOn404 = async <T>(call: Promise<T>): Promise<T | null> => {
     try {
       return await call;
@@ -38,7 +58,22 @@ export function createPrescriptionsClient(upstream: Upstream): PrescriptionsClie
     }
   };
 
+  /**
+   * A state change's 404 is the prescription's only when the service wrote it (`{"error"}`);
+   * Express's own HTML 404 means the route does not exist: RECETAS_API names the wrong generation.
+   */
+  const stateChange404 = (error: unknown, route: string): never | null => {
+    if (!isRejectedWith(error, 404)) throw error;
+    if (isServiceNotFound(error.body)) return null;
+    throw new UpstreamError('recetas', 'unavailable', {
+      status: 404,
+      cause: error,
+      message: `recetas: ${route} does not exist on the service; RECETAS_API=${options.api} does not match the prescriptions service`,
+    });
+  };
+
   return {
+    api: options.api,
     getPrescription: (id, ctx) =>
       nullOn404(
         upstream.call(
@@ -60,8 +95,8 @@ export function createPrescriptionsClient(upstream: Upstream): PrescriptionsClie
       return page.items.filter((item) => item.pacienteDNI === dni && item.estadoValidacion === state);
     },
     async setState(id, state, ctx) {
-      const answer = await nullOn404(
-        upstream.call(
+      try {
+        const answer = await upstream.call(
           {
             operation: 'setPrescriptionState',
             method: 'PUT',
@@ -70,9 +105,31 @@ export function createPrescriptionsClient(upstream: Upstream): PrescriptionsClie
             schema: StateUpdateSchema,
           },
           ctx,
-        ),
-      );
-      return answer?.receta ?? null;
+        );
+        return answer.receta;
+      } catch (error) {
+        return stateChange404(error, 'PUT /api/recetas/estado/{id}');
+      }
+    },
+    async validateWithService(id, ctx) {
+      try {
+        const answer = await upstream.call(
+          {
+            operation: 'validatePrescription',
+            method: 'PUT',
+            path: `api/recetas/${id}/validar`,
+            json: {},
+            schema: StateUpdateSchema,
+            serverErrorsAreInputErrors: true,
+            ...(options.ocrTimeoutMs !== undefined ? { timeoutMs: options.ocrTimeoutMs } : {}),
+          },
+          ctx,
+        );
+        return { ok: true, receta: answer.receta };
+      } catch (error) {
+        if (isRejectedWith(error, 400)) return { ok: false, check: checkOfRefusal(error.body) };
+        return stateChange404(error, 'PUT /api/recetas/{id}/validar');
+      }
     },
     async findDoctor(cmp, ctx) {
       const page = await upstream.call(

@@ -6,7 +6,8 @@ export const TaskSchema = z.looseObject({
   task_name: z.string(),
   config: z.looseObject({ base_url: z.string(), http_method: z.string() }),
   status: z.string(),
-  execution_time: z.number().nullable().optional(),
+  // A Django DateTimeField set when the worker finishes (ISO 8601), not a duration.
+  execution_time: z.string().nullable().optional(),
   result: z.unknown().optional(),
 });
 

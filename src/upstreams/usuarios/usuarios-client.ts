@@ -7,8 +7,6 @@ export type { Purchase, User } from './usuarios-payloads.js';
 export interface PurchaseRegistration {
   productos: number[];
   cantidades: number[];
-  /** Extra top-level keys the frontend sent; never allowed to replace the validated lines. */
-  extra?: Record<string, unknown>;
   idempotencyKey?: string;
 }
 
@@ -23,13 +21,14 @@ export interface UsersClient {
 
 export function createUsersClient(upstream: Upstream): UsersClient {
   return {
-    registerPurchase({ productos, cantidades, extra, idempotencyKey }, ctx) {
+    registerPurchase({ productos, cantidades, idempotencyKey }, ctx) {
       return upstream.call(
         {
           operation: 'registerPurchase',
           method: 'POST',
           path: 'api/compras',
-          json: { ...extra, usuarioId: null, productos, cantidades },
+          // Exactly the three fields the service binds; it takes the user from the token.
+          json: { usuarioId: null, productos, cantidades },
           schema: PurchaseSchema,
           ...(idempotencyKey ? { idempotencyKey } : {}),
         },
