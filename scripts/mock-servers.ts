@@ -7,7 +7,8 @@ import { startMockServers } from '../mocks/servers/start-mock-servers.js';
  * `npm start` against them. Uses JWT_SECRET when set so the gateway and the mocks agree.
  */
 const secret = process.env.JWT_SECRET ?? randomBytes(32).toString('hex');
-const mocks = createMockUpstreams({ jwtSecret: secret });
+// RECETAS_API=validar plays the prescriptions service in the pharmacy's repository today.
+const mocks = createMockUpstreams({ jwtSecret: secret, recetasApi: process.env.RECETAS_API === 'validar' ? 'validar' : 'estado' });
 const servers = await startMockServers(mocks, {
   host: process.env.MOCK_HOST ?? '127.0.0.1',
   ports: { usuarios: 8080, productos: 8000, recetas: 3000, tareas: 8001, facturas: 8002 },

@@ -42,8 +42,9 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
     app.use(
       cors({
         origin: config.corsOrigins,
-        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'traceparent'],
-        exposeHeaders: ['X-Request-Id', 'X-Gateway-Completed', 'Retry-After', 'Idempotent-Replayed'],
+        allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'traceparent', 'Accept-Language'],
+        exposeHeaders: ['X-Request-Id', 'X-Gateway-Completed', 'Retry-After', 'Idempotent-Replayed', 'Server-Timing'],
         maxAge: 600,
       }),
     );

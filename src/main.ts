@@ -4,6 +4,7 @@ import { loadConfig } from './config/config.js';
 import { createDeps } from './deps.js';
 import { createTracing } from './observability/tracing.js';
 import { runClusterPrimary } from './server/run-cluster.js';
+import { listenFailureMessage } from './server/listen-failure.js';
 import { startServer } from './server/start-server.js';
 
 /** Process entry: config -> deps -> app -> listen; drain on SIGTERM/SIGINT. */
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const tracing = await createTracing(loaded.config);
   const deps = createDeps(loaded.config, tracing.tracer ? { tracer: tracing.tracer } : {});
   const gateway = await startServer(deps).catch((error: NodeJS.ErrnoException) => {
-    console.error(`cannot listen on ${loaded.config.host}:${loaded.config.port}: ${error.code ?? error.message}`);
+    console.error(listenFailureMessage(error, loaded.config.host, loaded.config.port, 'npm start'));
     process.exit(1);
   });
   deps.logger.info({ url: gateway.url, upstreams: loaded.config.upstreamUrls }, 'gateway listening');

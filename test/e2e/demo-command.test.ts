@@ -1,5 +1,7 @@
 // The demo command (`node dist/scripts/demo.js`): its printed tokens and curl lines work as
 // printed, and SIGINT stops everything with exit code 0.
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_TIMEOUT_MS, DEMO_JS, ensureBuilt, exitWithin, freePort, spawnNode, waitFor, type NodeProcess } from './helpers/e2e.js';
 
@@ -10,8 +12,16 @@ interface CurlRequest {
   body?: string;
 }
 
-/** Splits a shell line into words: single quotes are literal, double quotes allow `\"`. */
-function shellWords(line: string): string[] {
+/** `$NAME` and `${NAME}` from the exported variables, as the shell expands them outside single quotes. */
+const expand = (text: string, vars: Record<string, string>) =>
+  text.replace(/\$(?:\{(\w+)\}|(\w+))/g, (_whole, braced: string | undefined, bare: string | undefined) => {
+    const name = (braced ?? bare) as string;
+    if (!(name in vars)) throw new Error(`$${name} is not exported by the demo`);
+    return vars[name] as string;
+  });
+
+/** Splits a shell line into words: single quotes are literal, double quotes allow `\"` and `$VAR`. */
+function shellWords(line: string, vars: Record<string, string> = {}): string[] {
   const words: string[] = [];
   let word: string | undefined;
   for (let i = 0; i < line.length; i++) {
@@ -20,22 +30,34 @@ function shellWords(line: string): string[] {
       const end = line.indexOf(ch, i + 1);
       if (end < 0) throw new Error(`unbalanced ${ch} in: ${line}`);
       const quoted = line.slice(i + 1, end);
-      word = (word ?? '') + (ch === '"' ? quoted.replace(/\\(["\\$`])/g, '$1') : quoted);
+      word = (word ?? '') + (ch === '"' ? expand(quoted.replace(/\\(["\\`])/g, '$1'), vars) : quoted);
       i = end;
     } else if (/\s/.test(ch)) {
       if (word !== undefined) words.push(word);
       word = undefined;
     } else {
-      word = (word ?? '') + ch;
+      const unquoted = /^[^'"\s]+/.exec(line.slice(i))?.[0] ?? ch;
+      word = (word ?? '') + expand(unquoted, vars);
+      i += unquoted.length - 1;
     }
   }
   if (word !== undefined) words.push(word);
   return words;
 }
 
+/** The variables the demo's `export NAME=value` lines set. */
+function exportedVariables(lines: string[]): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const line of lines) {
+    const match = /^export (\w+)=(\S+)$/.exec(line.trim());
+    if (match) vars[match[1] as string] = match[2] as string;
+  }
+  return vars;
+}
+
 /** The request a printed `curl` line makes (only the options the demo prints). */
-function parseCurl(line: string): CurlRequest {
-  const [command, ...args] = shellWords(line);
+function parseCurl(line: string, vars: Record<string, string>): CurlRequest {
+  const [command, ...args] = shellWords(line, vars);
   expect(command).toBe('curl');
   const request: Partial<CurlRequest> & { headers: Record<string, string> } = { headers: {} };
   for (let i = 0; i < args.length; i++) {
@@ -60,13 +82,6 @@ function parseCurl(line: string): CurlRequest {
 }
 
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
-
-/** The line printed right after the line that starts with `label`. */
-function lineAfter(lines: string[], label: string): string {
-  const index = lines.findIndex((line) => line.startsWith(label));
-  expect(index, label).toBeGreaterThanOrEqual(0);
-  return (lines[index + 1] ?? '').trim();
-}
 
 let demo: NodeProcess | undefined;
 let port: number;
@@ -93,13 +108,18 @@ describe('demo command', () => {
     );
     const lines = proc.stdout().split('\n');
 
-    const cliente = lineAfter(lines, 'CLIENTE token');
-    const admin = lineAfter(lines, 'ADMIN token');
+    // The tokens are printed once, as shell variables the curl lines use.
+    const vars = exportedVariables(lines);
+    const cliente = vars.CLIENTE as string;
+    const admin = vars.ADMIN as string;
     expect(cliente).toMatch(JWT);
     expect(admin).toMatch(JWT);
     expect(cliente).not.toBe(admin);
+    expect(vars.API).toBe(`http://127.0.0.1:${port}/api/orchestrator`);
+    const curlLines = lines.filter((line) => line.startsWith('curl '));
+    for (const line of curlLines) expect(line, 'a token is printed once, not in every line').not.toMatch(/eyJ/);
 
-    const requests = lines.filter((line) => line.startsWith('curl ')).map(parseCurl);
+    const requests = curlLines.map((line) => parseCurl(line, vars));
     const bearer = (token: string) => `Bearer ${token}`;
     const isPurchase = (r: CurlRequest, token: string) =>
       r.method === 'POST' && r.url.pathname.endsWith('/compras') && r.headers.authorization === bearer(token) &&
@@ -131,7 +151,29 @@ describe('demo command', () => {
       JSON.parse(text);
     }
 
+    // A frontend dev server on Vite's default origin works at once (CORS_ORIGINS unset).
+    const preflight = await fetch(`${vars.API}/compras/me`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+
     proc.child.kill('SIGINT');
     expect(await exitWithin(proc, 15_000)).toEqual({ code: 0, signal: null });
   }, 60_000);
+
+  it('says in one line which port is taken and how to pick another, with no stack trace', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as AddressInfo).port;
+    try {
+      const proc = spawnNode(DEMO_JS, { PORT: String(taken), HOST: '127.0.0.1' });
+      const exit = await exitWithin(proc, 20_000);
+      expect(exit.code).toBe(1);
+      const stderr = proc.stderr().trim().split('\n');
+      expect(stderr).toEqual([`port ${taken} on 127.0.0.1 is already in use; start on another port: PORT=${taken + 1} npm run demo`]);
+    } finally {
+      blocker.close();
+    }
+  }, 30_000);
 });

@@ -1,7 +1,7 @@
 // The compiled gateway as a child process (`node dist/src/main.js`): start-up validation,
 // graceful drain on SIGTERM, and no token in its logs.
 import { createServer, Agent, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMockUpstreams, signMockToken, SEED_DNI } from '../../mocks/index.js';
 import { startMockServers, type RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
@@ -97,6 +97,22 @@ describe('gateway process', () => {
       expect(lines.filter((line) => new RegExp(`\\b${name}\\b`).test(line)), name).toHaveLength(1);
     }
     expect(proc.stdout()).not.toContain('gateway listening');
+  });
+
+  it('says in one line that the port is taken and how to start on another, with no stack trace', async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as AddressInfo).port;
+    try {
+      const proc = spawnNode(MAIN_JS, { PORT: String(taken), HOST: '127.0.0.1', JWT_SECRET: SECRET });
+      processes.push(proc);
+      expect((await exitWithin(proc, 15_000)).code).toBe(1);
+      expect(proc.stderr().trim().split('\n')).toEqual([
+        `port ${taken} on 127.0.0.1 is already in use; start on another port: PORT=${taken + 1} npm start`,
+      ]);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('drains on SIGTERM: refuses new connections, finishes the in-flight request, exits 0', async () => {
