@@ -11,7 +11,8 @@ import type { FrameworkErrors } from './mock-app.js';
  * zone-less `LocalDateTime`, except access denied, whose timestamp is an `Instant` (with `Z`).
  */
 export function springError(c: Context, state: MockState, status: ContentfulStatusCode, error: string, message: string): Response {
-  const timestamp = status === 403 ? state.now().toISOString() : javaLocalDateTime(state.now());
+  // Instant.now() on Java 17/Linux prints nanoseconds.
+  const timestamp = status === 403 ? `${javaLocalDateTime(state.now())}000Z` : javaLocalDateTime(state.now());
   return c.json({ error, message, timestamp, status }, status);
 }
 

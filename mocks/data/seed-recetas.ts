@@ -5,11 +5,15 @@ import { shiftDays } from './time.js';
 import { SEED_CMP, SEED_DNI, SEED_RECETA_IDS } from './seed-ids.js';
 import type { SeedRecetaName } from './seed-ids.js';
 
-export function seedMedicos(): Medico[] {
+export function seedMedicos(now: Date): Medico[] {
+  const registered = shiftDays(now, -400).toISOString();
+  const doctor = (_id: string, cmp: string, nombre: string, especialidad: string, colegiaturaValida: boolean): Medico => ({
+    _id, cmp, nombre, especialidad, colegiaturaValida, createdAt: registered, updatedAt: registered, __v: 0,
+  });
   return [
-    { _id: '6717b0c1d2e3f4a5b6c7d801', cmp: SEED_CMP.rosaSalas, nombre: 'Dra. Rosa Salas', especialidad: 'Medicina general', colegiaturaValida: true },
-    { _id: '6717b0c1d2e3f4a5b6c7d802', cmp: SEED_CMP.miguelPaz, nombre: 'Dr. Miguel Paz', especialidad: 'Pediatria', colegiaturaValida: true },
-    { _id: '6717b0c1d2e3f4a5b6c7d803', cmp: SEED_CMP.jorgeRuizInvalid, nombre: 'Dr. Jorge Ruiz', especialidad: 'Cardiologia', colegiaturaValida: false },
+    doctor('6717b0c1d2e3f4a5b6c7d801', SEED_CMP.rosaSalas, 'Dra. Rosa Salas', 'Medicina general', true),
+    doctor('6717b0c1d2e3f4a5b6c7d802', SEED_CMP.miguelPaz, 'Dr. Miguel Paz', 'Pediatria', true),
+    doctor('6717b0c1d2e3f4a5b6c7d803', SEED_CMP.jorgeRuizInvalid, 'Dr. Jorge Ruiz', 'Cardiologia', false),
   ];
 }
 

@@ -91,7 +91,7 @@ export function createSeed(now: Date): MockData {
         },
       ],
     },
-    recetas: { items: seedRecetas(now), medicos: seedMedicos(), pdfs: seedRecetaPdfs() },
+    recetas: { items: seedRecetas(now), medicos: seedMedicos(now), pdfs: seedRecetaPdfs() },
     tareas: { items: seedTareas(now), nextId: 4 },
     facturas: { usedKeys: new Map(), batches: [] },
   };

@@ -81,6 +81,9 @@ export interface Medico {
   nombre: string;
   especialidad: string;
   colegiaturaValida: boolean;
+  createdAt: string;
+  updatedAt: string;
+  __v: number;
 }
 
 export interface Tarea {

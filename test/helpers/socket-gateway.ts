@@ -31,7 +31,12 @@ export async function startGatewayUnderTest(
   env: Record<string, string> = {},
   overrides: DepsOverrides = {},
 ): Promise<GatewayUnderTest> {
-  const mocks = createMockUpstreams({ jwtSecret: OPS_SECRET, taskExecutionDelayMs: 20 });
+  // The mock prescriptions service plays the generation RECETAS_API names.
+  const mocks = createMockUpstreams({
+    jwtSecret: OPS_SECRET,
+    taskExecutionDelayMs: 20,
+    recetasApi: env.RECETAS_API === 'validar' ? 'validar' : 'estado',
+  });
   const upstreams = await startMockServers(mocks);
   try {
     const loaded = loadConfig({

@@ -58,6 +58,18 @@ describe('POST /facturas', () => {
     expect(h.mocks.state.data.facturas.batches).toMatchObject([{ idempotencyKey: 'lote-2025-08-24-0001', facturas: batch }]);
   });
 
+  it("forwards the caller's Authorization to the invoice queue, like to the task queue", async () => {
+    const token = await tokens.ana();
+    const response = await h.request(`${API}/facturas`, {
+      method: 'POST',
+      token,
+      json: [invoice(1)],
+      headers: { 'idempotency-key': 'lote-auth' },
+    });
+    expect(response.status).toBe(202);
+    expect(h.calls('facturas')[0]?.headers.authorization).toBe(`Bearer ${token}`);
+  });
+
   it('answers a replay of the same key with 409 DUPLICATE_REQUEST and enqueues nothing more', async () => {
     expect((await submit([invoice(1)], 'lote-dup')).status).toBe(202);
     const replay = await submit([invoice(2)], 'lote-dup');

@@ -78,6 +78,52 @@ describe('unknown routes', () => {
   });
 });
 
+describe('language of error messages', () => {
+  const unknownReceta = async (headers: Record<string, string> = {}) =>
+    errorBody(
+      await h.request(`${API}/recetas/estado/aaaaaaaaaaaaaaaaaaaaaaaa`, {
+        method: 'PUT',
+        token: await tokens.ana(),
+        json: { estadovalidacion: 'VALIDADA' },
+        headers,
+      }),
+    );
+
+  it('writes error in Spanish by default, in English for Accept-Language: en, with the same code and details', async () => {
+    const spanish = await unknownReceta();
+    const english = await unknownReceta({ 'accept-language': 'en-US' });
+    expect(spanish.error).toBe('Receta aaaaaaaaaaaaaaaaaaaaaaaa no encontrada');
+    expect(english.error).toBe('Prescription aaaaaaaaaaaaaaaaaaaaaaaa not found');
+    expect(english.code).toBe(spanish.code);
+    expect(english.details).toEqual(spanish.details);
+    expect((await unknownReceta({ 'accept-language': 'fr, *;q=0.5' })).error).toBe(spanish.error);
+  });
+
+  it('words details.issues[].message in the language, keeping the paths', async () => {
+    const invalid = async (headers: Record<string, string> = {}) =>
+      errorBody(
+        await h.request(`${API}/compras`, {
+          method: 'POST',
+          token: await tokens.ana(),
+          json: { productos: [{ producto_id: 1, cantidad: 'dos' }, { producto_id: 2, cantidad: 1 }], cantidades: [1] },
+          headers,
+        }),
+      );
+    const spanish = (await invalid()).details?.issues as Array<{ path: string; message: string }>;
+    const english = (await invalid({ 'accept-language': 'en' })).details?.issues as Array<{ path: string; message: string }>;
+    expect(spanish.map((issue) => issue.path)).toEqual(english.map((issue) => issue.path));
+    expect(spanish[0]).toEqual({ path: 'productos.0.cantidad', message: 'Entrada inválida: se esperaba número, recibido texto' });
+    expect(english[0]).toEqual({ path: 'productos.0.cantidad', message: 'Invalid input: expected number, received string' });
+  });
+
+  it('words 401s and unknown routes in Spanish too', async () => {
+    const unauthenticated = await errorBody(await h.request(`${API}/compras/me`));
+    expect(unauthenticated.error).toBe('Falta el token de acceso (Authorization: Bearer)');
+    const unknown = await errorBody(await h.request(`${API}/nope`, { headers: { 'accept-language': 'es-PE' } }));
+    expect(unknown.error).toBe(`No existe la ruta GET ${API}/nope`);
+  });
+});
+
 describe('response headers', () => {
   it('sets nosniff and a request id on every kind of answer', async () => {
     const responses = [
@@ -233,6 +279,24 @@ describe('with BODY_LIMIT_BYTES and CORS_ORIGINS', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(response.headers.get('access-control-allow-methods')).toContain('POST');
     expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+  });
+
+  it('allows the contract methods and request headers and exposes the gateway headers', async () => {
+    const preflight = await limited.request(`${API}/compras`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'PUT' },
+    });
+    const list = (name: string, response: Response) =>
+      (response.headers.get(name) ?? '').split(',').map((item) => item.trim().toLowerCase());
+    expect(list('access-control-allow-methods', preflight)).toEqual(expect.arrayContaining(['get', 'post', 'put', 'delete']));
+    expect(list('access-control-allow-headers', preflight)).toEqual(
+      expect.arrayContaining(['authorization', 'content-type', 'idempotency-key', 'x-request-id', 'traceparent', 'accept-language']),
+    );
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    const simple = await limited.request(`${API}/health`, { headers: { origin: 'https://app.example' } });
+    expect(list('access-control-expose-headers', simple)).toEqual(
+      expect.arrayContaining(['x-request-id', 'retry-after', 'idempotent-replayed', 'x-gateway-completed', 'server-timing']),
+    );
   });
 
   it('allows every configured origin (the list is trimmed)', async () => {

@@ -1,0 +1,59 @@
+// Both generations of the prescriptions service over real sockets: the gateway started with
+// RECETAS_API=estado or validar in front of the mock server playing the same generation.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED_RECETA_IDS, type RecordedCall } from '../../mocks/index.js';
+import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-gateway.js';
+
+describe.each(['estado', 'validar'] as const)('RECETAS_API=%s over sockets', (generation) => {
+  let sut: GatewayUnderTest;
+  beforeAll(async () => {
+    sut = await startGatewayUnderTest({ RECETAS_API: generation });
+  });
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  const put = (path: string, token: string, body: unknown) =>
+    fetch(`${sut.url}/api/orchestrator${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const recetasWrites = async () => {
+    const calls = (await (await fetch(`${sut.upstreams.urls.recetas}/__mock/calls`)).json()) as RecordedCall[];
+    return calls.filter((call) => call.method === 'PUT').map((call) => call.path);
+  };
+
+  it('validates a good prescription through the route of its generation', async () => {
+    await sut.resetMocks();
+    const response = await put(`/recetas/validar/${SEED_RECETA_IDS.anaPendingValid}`, sut.clienteToken, {});
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      mensaje: 'Receta validada y actualizada exitosamente',
+      receta: { estadoValidacion: 'validada' },
+      validaciones: { medico_valido: true, paciente_valido: true },
+    });
+    const route = generation === 'estado' ? `/api/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}` : `/api/recetas/${SEED_RECETA_IDS.anaPendingValid}/validar`;
+    expect(await recetasWrites()).toEqual([route]);
+  });
+
+  it('refuses a prescription from an unlicensed doctor with 422 medico and no state change', async () => {
+    await sut.resetMocks();
+    const response = await put(`/recetas/estado/${SEED_RECETA_IDS.anaPendingBadDoctor}`, sut.clienteToken, { estadovalidacion: 'VALIDADA' });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { code: string; details: { checks_fallidos: string[] } };
+    expect(body.code).toBe('PRESCRIPTION_INVALID');
+    expect(body.details.checks_fallidos).toEqual(['medico']);
+    const read = (await (await fetch(`${sut.upstreams.urls.recetas}/api/recetas/${SEED_RECETA_IDS.anaPendingBadDoctor}`)).json()) as {
+      estadoValidacion: string;
+    };
+    expect(read.estadoValidacion).toBe('pendiente');
+  });
+
+  it(`lets an ADMIN reject: ${generation === 'estado' ? '200' : '501 NOT_SUPPORTED with no write'}`, async () => {
+    await sut.resetMocks();
+    const response = await put(`/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, sut.adminToken, { estadovalidacion: 'RECHAZADA' });
+    expect(response.status).toBe(generation === 'estado' ? 200 : 501);
+    expect(await recetasWrites()).toHaveLength(generation === 'estado' ? 1 : 0);
+  });
+});
