@@ -3,7 +3,7 @@ import { createMockUpstreams, signMockToken, SEED_DNI } from '../mocks/index.js'
 import { startMockServers } from '../mocks/servers/start-mock-servers.js';
 
 /**
- * Only the mock upstreams, on the spec's default ports (override with MOCK_HOST), for running
+ * Only the mock upstreams, on the upstream URLs' default ports (override with MOCK_HOST), for running
  * `npm start` against them. Uses JWT_SECRET when set so the gateway and the mocks agree.
  */
 const secret = process.env.JWT_SECRET ?? randomBytes(32).toString('hex');

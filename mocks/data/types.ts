@@ -1,5 +1,5 @@
 // Shapes of the upstream services' data, field names exactly as the real services spell them
-// (see shared/spec/upstreams.md). Only the mocks use these types; the gateway has its own schemas.
+// (see docs/upstreams.md). Only the mocks use these types; the gateway has its own schemas.
 
 export type Role = 'CLIENTE' | 'ADMIN';
 

@@ -206,7 +206,7 @@ function checkGatewayPolicies(objects: ManifestObject[]): string[] {
     if (env.some((entry) => entry.name === variable && entry.value !== undefined)) problems.push(`${c}: ${variable} must not be a literal value`);
   }
 
-  // Ports and probes: port 8888 (the ConfigMap's PORT), the spec's health and readiness paths.
+  // Ports and probes: port 8888 (the ConfigMap's PORT), the documented health and readiness paths.
   const port = Number(configData.PORT ?? 8888);
   const resolvePort = (value: string | number | undefined) =>
     typeof value === 'number' ? value : container.ports?.find((p) => p.name === value)?.containerPort;

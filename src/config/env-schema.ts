@@ -7,7 +7,7 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
 
-/** Every environment variable of the gateway, with the defaults of the spec. */
+/** Every environment variable of the gateway, with its documented default (README, Configuration). */
 export const EnvSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65_535).default(8888),

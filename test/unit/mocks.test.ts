@@ -1,4 +1,4 @@
-// Behaviour of the mock upstreams themselves: if they drift from shared/spec/upstreams.md, every
+// Behaviour of the mock upstreams themselves: if they drift from docs/upstreams.md, every
 // gateway test built on them proves the wrong thing.
 import { setupServer } from 'msw/node';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
