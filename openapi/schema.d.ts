@@ -255,6 +255,19 @@ export interface components {
                     breaker: "closed" | "open" | "half-open";
                 };
             };
+            /**
+             * @description The store of stock locks, idempotency records and limits: `redis` with REDIS_URL, else `memory` (one process). `down` does not make the gateway unready (every replica shares the same Redis); purchases answer 503 `redis` meanwhile.
+             * @example {
+             *       "store": "redis",
+             *       "status": "up"
+             *     }
+             */
+            coordination: {
+                /** @enum {string} */
+                store: "memory" | "redis";
+                /** @enum {string} */
+                status: "up" | "down";
+            };
         };
         NotReady: {
             /** @enum {string} */
@@ -274,6 +287,19 @@ export interface components {
                     /** @enum {string} */
                     breaker: "closed" | "open" | "half-open";
                 };
+            };
+            /**
+             * @description The store of stock locks, idempotency records and limits: `redis` with REDIS_URL, else `memory` (one process). `down` does not make the gateway unready (every replica shares the same Redis); purchases answer 503 `redis` meanwhile.
+             * @example {
+             *       "store": "redis",
+             *       "status": "up"
+             *     }
+             */
+            coordination: {
+                /** @enum {string} */
+                store: "memory" | "redis";
+                /** @enum {string} */
+                status: "up" | "down";
             };
             /** @description Present when overloaded */
             load?: {

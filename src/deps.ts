@@ -7,7 +7,7 @@ import { listAllPurchases, listMyPurchases } from './domain/purchases/list-purch
 import { registerPurchase, type RegisteredPurchase } from './domain/purchases/register-purchase.js';
 import { updatePrescriptionState } from './domain/prescriptions/update-prescription-state.js';
 import { IdempotencyMemory } from './domain/shared/idempotency-memory.js';
-import { KeyedMutex } from './domain/shared/keyed-mutex.js';
+import { createCoordination } from './coordination/create-coordination.js';
 import { LoadMonitor } from './observability/load-monitor.js';
 import { createLogger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/metrics.js';
@@ -106,6 +106,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     });
   }
 
+  const coordination = createCoordination(config, logger, metrics);
   const users = createUsersClient(upstreams.usuarios);
   const products = createProductsClient(upstreams.productos);
   const prescriptionsClient = createPrescriptionsClient(upstreams.recetas, {
@@ -119,7 +120,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     users,
     products,
     prescriptions: prescriptionsClient,
-    stockLocks: new KeyedMutex(),
+    stockLocks: coordination.stockLocks,
     idempotency: new IdempotencyMemory<RegisteredPurchase>(PURCHASE_REPLAY_WINDOW_MS, PURCHASE_REPLAY_MAX_ENTRIES),
     logger,
     ...validity,
@@ -140,6 +141,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
       },
       breakerStates: () => Object.fromEntries(SERVICE_NAMES.map((service) => [service, breakers[service].state()])),
       load: () => loadMonitor.snapshot(),
+      coordination: () => coordination.state(),
     },
     loadMonitor,
     ...(overrides.tracer ? { tracer: overrides.tracer } : {}),
@@ -159,6 +161,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
       for (const service of SERVICE_NAMES) breakers[service].shutdown();
       loadMonitor.close();
       for (const transport of transports) void transport.close();
+      void coordination.close();
     },
   };
 }

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { HorizontalPodAutoscaler, type IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { PodDisruptionBudget, type IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap, type IConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -12,11 +13,12 @@ import { Secret, type ISecret } from 'kubernetes-models/v1/Secret';
 import { Service, type IService } from 'kubernetes-models/v1/Service';
 import { parseAllDocuments } from 'yaml';
 import { EnvSchema } from '../../src/config/env-schema.js';
+import { REDIS_NAME, checkRedisPolicies, labelsOf, partition } from './k8s-redis.js';
 
 export const HEALTH_PATH = '/api/orchestrator/health';
 export const READY_PATH = '/api/orchestrator/ready';
 /** Variables that must come from a Secret, never from the ConfigMap. */
-export const SECRET_VARIABLES = ['JWT_SECRET'] as const;
+export const SECRET_VARIABLES = ['JWT_SECRET', 'REDIS_URL'] as const;
 /** Every variable the gateway reads (its zod schema is the one source of truth). */
 export const GATEWAY_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 /** The `node` user of the official Node images. */
@@ -31,6 +33,7 @@ const MODELS: Record<string, ModelClass> = {
   'v1/Secret': Secret as unknown as ModelClass,
   'v1/Service': Service as unknown as ModelClass,
   'apps/v1/Deployment': Deployment as unknown as ModelClass,
+  'apps/v1/StatefulSet': StatefulSet as unknown as ModelClass,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler as unknown as ModelClass,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget as unknown as ModelClass,
 };
@@ -105,7 +108,9 @@ export function checkManifests(files: readonly ManifestFile[]): string[] {
   }
 
   problems.push(...checkKustomization(files, kustomizations));
-  problems.push(...checkGatewayPolicies(objects));
+  const [redis, gateway] = partition(objects, (object) => labelsOf(object)['app.kubernetes.io/name'] === REDIS_NAME);
+  problems.push(...checkGatewayPolicies(gateway));
+  problems.push(...checkRedisPolicies(redis, gateway));
   return problems;
 }
 

@@ -49,6 +49,11 @@ export interface Config {
   loadShedding: { maxEventLoopDelayMs: number; maxInFlight: number };
   logLevel: Env['LOG_LEVEL'];
   tls?: { certFile: string; keyFile: string };
+  /**
+   * The Redis (or Valkey) every process and replica shares: stock locks, idempotency records and
+   * limits. Absent: the embedded in-process store (one process only).
+   */
+  redis?: { url: string; keyPrefix: string };
   /** OTLP/HTTP trace export; absent (no cost at all) unless the OTEL_* variables ask for it. */
   tracing?: { tracesUrl: string; serviceName: string };
 }
@@ -104,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       loadShedding: { maxEventLoopDelayMs: e.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS, maxInFlight: e.LOAD_SHED_MAX_IN_FLIGHT },
       logLevel: e.LOG_LEVEL,
       ...(e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { tls: { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } } : {}),
+      ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
       ...tracingConfig(e),
     },
   };

@@ -56,6 +56,8 @@ export const EnvSchema = z
     OTEL_SERVICE_NAME: z.string().min(1).default('botica-gateway'),
     TLS_CERT_FILE: optionalString,
     TLS_KEY_FILE: optionalString,
+    REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
+    REDIS_KEY_PREFIX: z.string().min(1).max(64).default('botica:'),
   })
   .superRefine((env, ctx) => {
     const modes = [env.JWT_SECRET, env.JWT_JWKS_URL].filter((value) => value !== undefined).length;
@@ -71,6 +73,13 @@ export const EnvSchema = z
         code: 'custom',
         path: [env.TLS_CERT_FILE === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE'],
         message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together',
+      });
+    }
+    if (env.WORKERS > 1 && env.REDIS_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKERS'],
+        message: 'WORKERS greater than 1 needs REDIS_URL: per-process locks and idempotency records would let processes oversell and register twice',
       });
     }
     // Run even when some variable failed: start-up reports every bad variable at once.

@@ -6,9 +6,16 @@ export interface LoadState {
   inFlight: number;
 }
 
+/** The shared store of stock locks, idempotency records and limits, as readiness reports it. */
+export interface CoordinationState {
+  store: 'memory' | 'redis';
+  status: 'up' | 'down';
+}
+
 /** What readiness needs to know about the process. */
 export interface HealthStatus {
   isDraining(): boolean;
   breakerStates(): Record<string, BreakerState>;
   load(): LoadState;
+  coordination(): CoordinationState;
 }

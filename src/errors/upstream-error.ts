@@ -12,7 +12,7 @@ import type { ServiceName } from '../config/config.js';
 export type UpstreamFailureKind = 'timeout' | 'unavailable' | 'circuit-open' | 'bad-response' | 'rejected' | 'cancelled';
 
 export class UpstreamError extends Error {
-  readonly service: ServiceName | 'jwks';
+  readonly service: ServiceName | 'jwks' | 'redis';
   readonly kind: UpstreamFailureKind;
   /** The upstream's HTTP status, when it answered. */
   readonly status: number | undefined;
@@ -24,7 +24,7 @@ export class UpstreamError extends Error {
   readonly excludedFromBreaker: boolean;
 
   constructor(
-    service: ServiceName | 'jwks',
+    service: ServiceName | 'jwks' | 'redis',
     kind: UpstreamFailureKind,
     options: {
       status?: number;

@@ -36,6 +36,7 @@ export const CATALOG_EN: Record<MessageKey, string> = {
   'body.not_json': 'Content-Type must be application/json',
   'body.too_large': 'Request body exceeds {limit} bytes',
   'body.malformed_json': 'Malformed JSON in request body',
+  'lock.wait_timeout': "The request's time ran out waiting for a product's stock; retry",
   'upstream.timeout': 'The {service} service did not answer in time',
   'upstream.circuit_open': 'The {service} service is unavailable (circuit open)',
   'upstream.unavailable': 'The {service} service is unavailable',

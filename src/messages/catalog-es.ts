@@ -38,6 +38,7 @@ export const CATALOG_ES = {
   'body.not_json': 'El Content-Type debe ser application/json',
   'body.too_large': 'El cuerpo de la solicitud supera {limit} bytes',
   'body.malformed_json': 'El cuerpo de la solicitud no es JSON válido',
+  'lock.wait_timeout': 'Se agotó el tiempo esperando el stock de un producto; intente de nuevo',
   'upstream.timeout': 'El servicio {service} no respondió a tiempo',
   'upstream.circuit_open': 'El servicio {service} no está disponible (circuito abierto)',
   'upstream.unavailable': 'El servicio {service} no está disponible',

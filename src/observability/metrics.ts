@@ -1,12 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ServiceName } from '../config/config.js';
+import type { LockWaitObserver, StoreObserver } from '../coordination/lock-wait-observer.js';
 import type { UpstreamObserver } from '../upstreams/http/call-context.js';
 import type { BreakerState } from '../upstreams/http/create-breaker.js';
 
 const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** The gateway's Prometheus metrics, on a registry of its own (no global state). */
-export class GatewayMetrics implements UpstreamObserver {
+export class GatewayMetrics implements UpstreamObserver, StoreObserver, LockWaitObserver {
   readonly registry = new Registry();
   private readonly requests = new Counter({
     name: 'gateway_http_requests_total',
@@ -46,6 +47,19 @@ export class GatewayMetrics implements UpstreamObserver {
     labelNames: ['service', 'state'],
     registers: [this.registry],
   });
+  private readonly storeOperations = new Counter({
+    name: 'gateway_coordination_store_operations_total',
+    help: 'Commands sent to the coordination store (Redis), by operation and outcome',
+    labelNames: ['operation', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly lockWait = new Histogram({
+    name: 'gateway_stock_lock_wait_seconds',
+    help: 'Time purchases spent waiting for their stock locks, by outcome',
+    labelNames: ['outcome'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
   readonly inFlight = new Gauge({
     name: 'gateway_http_requests_in_flight',
     help: 'Requests being handled now',
@@ -70,6 +84,14 @@ export class GatewayMetrics implements UpstreamObserver {
   breakerChanged(service: ServiceName, state: BreakerState): void {
     this.breakerState.set({ service }, BREAKER_STATE_VALUE[state]);
     this.breakerTransitions.inc({ service, state });
+  }
+
+  onStoreOperation(operation: string, outcome: 'ok' | 'error'): void {
+    this.storeOperations.inc({ operation, outcome });
+  }
+
+  onLockWait(seconds: number, outcome: 'acquired' | 'timeout' | 'store_unavailable'): void {
+    this.lockWait.observe({ outcome }, seconds);
   }
 
   initBreaker(service: ServiceName): void {

@@ -53,6 +53,8 @@ describe('health and readiness', () => {
     expect(await response.json()).toEqual({
       status: 'ready',
       upstreams: Object.fromEntries(SERVICES.map((service) => [service, { breaker: 'closed' }])),
+      // No REDIS_URL: the embedded store, which is always reachable.
+      coordination: { store: 'memory', status: 'up' },
     });
   });
 

@@ -26,8 +26,18 @@ const withText = (file: string, text: string): ManifestFile[] =>
 describe('deploy/kubernetes', () => {
   it('has every manifest the gateway needs', () => {
     expect(original.map((f) => f.name)).toEqual([
-      'configmap.yaml', 'deployment.yaml', 'hpa.yaml', 'kustomization.yaml', 'pdb.yaml', 'secret.yaml', 'service.yaml',
+      'configmap.yaml', 'deployment.yaml', 'hpa.yaml', 'kustomization.yaml', 'pdb.yaml', 'redis.yaml', 'secret.yaml', 'service.yaml',
     ]);
+  });
+
+  it.each([
+    ['a Redis that may evict records', 'redis.yaml', '"noeviction"', '"allkeys-lru"', /noeviction/],
+    ['a REDIS_URL that is not the Redis Service', 'secret.yaml', 'redis://botica-redis:6379/0', 'redis://elsewhere:6379/0', /REDIS_URL/],
+    ['a REDIS_URL taken as a literal value', 'deployment.yaml', '- name: REDIS_URL\n              valueFrom:\n                secretKeyRef:\n                  name: botica-gateway-secrets\n                  key: REDIS_URL', '- name: REDIS_URL\n              value: redis://x:6379', /REDIS_URL/],
+  ])('flags %s', (_name, file, from, to, problem) => {
+    const changed = original.map((f) => (f.name === file ? { ...f, text: f.text.replace(from, to) } : f));
+    expect(changed.find((f) => f.name === file)?.text).not.toBe(original.find((f) => f.name === file)?.text);
+    expect(checkManifests(changed).join('\n')).toMatch(problem);
   });
 
   it('is valid: Kubernetes schemas, references, probes, drain budget, security and resources', () => {

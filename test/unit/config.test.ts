@@ -131,6 +131,34 @@ describe('loadConfig errors', () => {
     expect(lines.some((line) => line.includes('JWT_JWKS_URL'))).toBe(true);
   });
 
+  it('rejects WORKERS greater than 1 without REDIS_URL, naming both variables', () => {
+    const lines = errors({ JWT_SECRET: SECRET, WORKERS: '2' });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('WORKERS');
+    expect(lines[0]).toContain('REDIS_URL');
+    expect(config({ JWT_SECRET: SECRET, WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).workers).toBe(2);
+  });
+
+  it('takes redis:// and rediss:// URLs (password and database allowed) and refuses others', () => {
+    expect(config({ JWT_SECRET: SECRET, REDIS_URL: 'rediss://:p%40ss@redis.example:6380/2' }).redis).toEqual({
+      url: 'rediss://:p%40ss@redis.example:6380/2',
+      keyPrefix: 'botica:',
+    });
+    expect(config({ JWT_SECRET: SECRET, REDIS_URL: 'redis://r:6379', REDIS_KEY_PREFIX: 'staging:' }).redis?.keyPrefix).toBe('staging:');
+    expect(config({ JWT_SECRET: SECRET }).redis).toBeUndefined();
+    expect(errors({ JWT_SECRET: SECRET, REDIS_URL: 'http://redis.example' }).join('\n')).toContain('REDIS_URL');
+  });
+
+  it('takes RECETAS_API estado or validar and a positive RECETAS_OCR_TIMEOUT_MS', () => {
+    expect(config({ JWT_SECRET: SECRET }).recetasApi).toBe('estado');
+    expect(config({ JWT_SECRET: SECRET, RECETAS_API: 'validar', RECETAS_OCR_TIMEOUT_MS: '15000' })).toMatchObject({
+      recetasApi: 'validar',
+      recetasOcrTimeoutMs: 15000,
+    });
+    expect(errors({ JWT_SECRET: SECRET, RECETAS_API: 'ocr' }).join('\n')).toContain('RECETAS_API');
+    expect(errors({ JWT_SECRET: SECRET, RECETAS_OCR_TIMEOUT_MS: '-5' }).join('\n')).toContain('RECETAS_OCR_TIMEOUT_MS');
+  });
+
   it('reports every bad variable at once, one line each', () => {
     const lines = errors({ JWT_SECRET: SECRET, PORT: 'abc', LOG_LEVEL: 'loud', URL_TAREAS: 'notaurl' });
     expect(lines).toHaveLength(3);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KeyedMutex } from '../../src/domain/shared/keyed-mutex.js';
-import { UpstreamError } from '../../src/errors/upstream-error.js';
+import { KeyedMutex } from '../../src/coordination/memory/keyed-mutex.js';
+import { GatewayError } from '../../src/errors/gateway-error.js';
 
 const FAR = () => Date.now() + 10_000;
 
@@ -19,7 +19,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 function hold(mutex: KeyedMutex, keys: string[], deadline = FAR()) {
   const gate = deferred();
   const held = deferred();
-  const done = mutex.withLocks(keys, deadline, 'productos', async () => {
+  const done = mutex.withLocks(keys, deadline, async () => {
     held.resolve();
     await gate.promise;
     return keys.join('+');
@@ -32,7 +32,7 @@ describe('KeyedMutex', () => {
     const mutex = new KeyedMutex();
     const events: string[] = [];
     const first = hold(mutex, ['4']);
-    const second = mutex.withLocks(['4'], FAR(), 'productos', async () => {
+    const second = mutex.withLocks(['4'], FAR(), async () => {
       events.push('second');
       return 'second';
     });
@@ -68,9 +68,9 @@ describe('KeyedMutex', () => {
     };
     const deadline = Date.now() + 2_000;
     const results = await Promise.all([
-      mutex.withLocks(['1', '5'], deadline, 'productos', work('x')),
-      mutex.withLocks(['5', '1'], deadline, 'productos', work('y')),
-      mutex.withLocks(['5', '3', '1'], deadline, 'productos', work('z')),
+      mutex.withLocks(['1', '5'], deadline, work('x')),
+      mutex.withLocks(['5', '1'], deadline, work('y')),
+      mutex.withLocks(['5', '3', '1'], deadline, work('z')),
     ]);
     expect(results).toEqual(['x', 'y', 'z']);
     expect(maxRunning).toBe(1);
@@ -78,30 +78,30 @@ describe('KeyedMutex', () => {
 
   it('does not deadlock on a key listed twice', async () => {
     const mutex = new KeyedMutex();
-    expect(await mutex.withLocks(['4', '4'], FAR(), 'productos', async () => 'ok')).toBe('ok');
+    expect(await mutex.withLocks(['4', '4'], FAR(), async () => 'ok')).toBe('ok');
   });
 
   it('releases the lock when the work throws', async () => {
     const mutex = new KeyedMutex();
     await expect(
-      mutex.withLocks(['4'], FAR(), 'productos', async () => Promise.reject(new Error('boom'))),
+      mutex.withLocks(['4'], FAR(), async () => Promise.reject(new Error('boom'))),
     ).rejects.toThrow('boom');
-    expect(await mutex.withLocks(['4'], FAR(), 'productos', async () => 'next')).toBe('next');
+    expect(await mutex.withLocks(['4'], FAR(), async () => 'next')).toBe('next');
     expect(mutex.size).toBe(0);
   });
 
-  it('fails a waiter past its deadline with an UpstreamError timeout of the given service, without running its work', async () => {
+  it('fails a waiter past its deadline with 504 UPSTREAM_TIMEOUT stage stock_lock (no service is to blame), without running its work', async () => {
     const mutex = new KeyedMutex();
     const holder = hold(mutex, ['4']);
     await holder.held;
     let ran = false;
     const error = await mutex
-      .withLocks(['4'], Date.now() + 20, 'productos', async () => {
+      .withLocks(['4'], Date.now() + 20, async () => {
         ran = true;
       })
       .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(UpstreamError);
-    expect(error).toMatchObject({ service: 'productos', kind: 'timeout' });
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', status: 504, details: { stage: 'stock_lock' } });
     expect(ran).toBe(false);
     holder.release();
     await holder.done;
@@ -111,13 +111,13 @@ describe('KeyedMutex', () => {
     const mutex = new KeyedMutex();
     const holder = hold(mutex, ['4']);
     await holder.held;
-    const impatient = mutex.withLocks(['4'], Date.now() + 20, 'productos', async () => 'impatient');
+    const impatient = mutex.withLocks(['4'], Date.now() + 20, async () => 'impatient');
     let patientRan = false;
-    const patient = mutex.withLocks(['4'], FAR(), 'productos', async () => {
+    const patient = mutex.withLocks(['4'], FAR(), async () => {
       patientRan = true;
       return 'patient';
     });
-    await expect(impatient).rejects.toBeInstanceOf(UpstreamError);
+    await expect(impatient).rejects.toBeInstanceOf(GatewayError);
     await sleep(10);
     expect(patientRan).toBe(false);
     holder.release();
@@ -129,11 +129,11 @@ describe('KeyedMutex', () => {
     const mutex = new KeyedMutex();
     const holder = hold(mutex, ['4']);
     await holder.held;
-    await expect(mutex.withLocks(['4'], Date.now() + 20, 'productos', async () => 'late')).rejects.toBeInstanceOf(
-      UpstreamError,
+    await expect(mutex.withLocks(['4'], Date.now() + 20, async () => 'late')).rejects.toBeInstanceOf(
+      GatewayError,
     );
     let newcomerRan = false;
-    const newcomer = mutex.withLocks(['4'], FAR(), 'productos', async () => {
+    const newcomer = mutex.withLocks(['4'], FAR(), async () => {
       newcomerRan = true;
       return 'newcomer';
     });
@@ -147,8 +147,8 @@ describe('KeyedMutex', () => {
     const mutex = new KeyedMutex();
     const holder = hold(mutex, ['4']);
     await holder.held;
-    await expect(mutex.withLocks(['4'], Date.now() + 20, 'productos', async () => 'late')).rejects.toBeInstanceOf(
-      UpstreamError,
+    await expect(mutex.withLocks(['4'], Date.now() + 20, async () => 'late')).rejects.toBeInstanceOf(
+      GatewayError,
     );
     expect(mutex.size).toBe(1);
     holder.release();
@@ -171,10 +171,10 @@ describe('KeyedMutex', () => {
     const mutex = new KeyedMutex();
     const holder = hold(mutex, ['2']);
     await holder.held;
-    await expect(mutex.withLocks(['1', '2'], Date.now() + 20, 'productos', async () => 'both')).rejects.toBeInstanceOf(
-      UpstreamError,
+    await expect(mutex.withLocks(['1', '2'], Date.now() + 20, async () => 'both')).rejects.toBeInstanceOf(
+      GatewayError,
     );
-    expect(await mutex.withLocks(['1'], Date.now() + 50, 'productos', async () => 'one')).toBe('one');
+    expect(await mutex.withLocks(['1'], Date.now() + 50, async () => 'one')).toBe('one');
     holder.release();
     await holder.done;
   });

@@ -5,7 +5,7 @@ import type { PrescriptionsClient, Prescription } from '../../upstreams/recetas/
 import type { UsersClient, Purchase } from '../../upstreams/usuarios/usuarios-client.js';
 import type { RequestContext } from '../request-context.js';
 import type { IdempotencyMemory } from '../shared/idempotency-memory.js';
-import type { KeyedMutex } from '../shared/keyed-mutex.js';
+import type { StockLocks } from '../ports/stock-locks.js';
 import type { DomainLogger } from '../shared/logger.js';
 import {
   findStockShortage,
@@ -26,7 +26,7 @@ export interface RegisterPurchaseDeps {
   products: ProductsClient;
   users: UsersClient;
   prescriptions: PrescriptionsClient;
-  stockLocks: KeyedMutex;
+  stockLocks: StockLocks;
   idempotency: IdempotencyMemory<RegisteredPurchase>;
   prescriptionValidityDays: number;
   now: () => Date;
@@ -64,7 +64,7 @@ async function validateAndRegister(
   // Started at once, awaited only if a product needs a prescription: its failure matters only then.
   const prescriptions = settle(deps.prescriptions.listPatientPrescriptions(ctx.principal.dni, 'validada', ctx));
 
-  const products = await deps.stockLocks.withLocks(stockLockKeys(lines), ctx.deadline, 'productos', async () => {
+  const products = await deps.stockLocks.withLocks(stockLockKeys(lines), ctx.deadline, async () => {
     const current = await readProducts(deps.products, lines, ctx);
     await assertPurchasable(deps, lines, current, prescriptions);
     await decrementStock(deps.products, lines, current, ctx, deps.logger);

@@ -1,7 +1,7 @@
 import type { ProductsClient, Product } from '../../upstreams/productos/productos-client.js';
 import type { CallContext } from '../../upstreams/http/call-context.js';
 import { UpstreamError } from '../../errors/upstream-error.js';
-import type { KeyedMutex } from '../shared/keyed-mutex.js';
+import type { StockLocks } from '../ports/stock-locks.js';
 import type { DomainLogger } from '../shared/logger.js';
 import type { PurchaseLine } from './purchase-rules.js';
 
@@ -44,25 +44,31 @@ export async function decrementStock(
 /** Gives back what a purchase took, reading the current stock under the lock (others may have bought since). */
 export async function restoreStock(
   products: ProductsClient,
-  locks: KeyedMutex,
+  locks: StockLocks,
   lines: readonly PurchaseLine[],
   ctx: CallContext,
   logger: DomainLogger,
 ): Promise<void> {
   const compensation = compensationContext(ctx);
-  await locks.withLocks(stockLockKeys(lines), compensation.deadline, 'productos', () =>
-    Promise.all(
-      lines.map(async (line) => {
-        try {
-          const product = await products.getProduct(line.producto_id, compensation);
-          if (!product) throw new Error('product disappeared');
-          await putStock(products, line.producto_id, product.stock + line.cantidad, compensation, logger, line);
-        } catch (error) {
-          logRestoreFailure(logger, ctx, line, error);
-        }
-      }),
-    ),
-  );
+  try {
+    await locks.withLocks(stockLockKeys(lines), compensation.deadline, () =>
+      Promise.all(
+        lines.map(async (line) => {
+          try {
+            const product = await products.getProduct(line.producto_id, compensation);
+            if (!product) throw new Error('product disappeared');
+            await putStock(products, line.producto_id, product.stock + line.cantidad, compensation, logger, line);
+          } catch (error) {
+            logRestoreFailure(logger, ctx, line, error);
+          }
+        }),
+      ),
+    );
+  } catch (error) {
+    // No lock (store down, or busy for the whole restore budget): writing without it could undo
+    // another purchase's decrement, so the units stay out (the safe side) and an operator is told.
+    for (const line of lines) logRestoreFailure(logger, ctx, line, error);
+  }
 }
 
 async function putStock(

@@ -19,11 +19,23 @@ const LoadSchema = z.object({
   inFlight: z.int(),
 });
 
-export const ReadySchema = z.object({ status: z.literal('ready'), upstreams: UpstreamsSchema }).openapi('Ready');
+const CoordinationSchema = z
+  .object({ store: z.enum(['memory', 'redis']), status: z.enum(['up', 'down']) })
+  .openapi({
+    description:
+      'The store of stock locks, idempotency records and limits: `redis` with REDIS_URL, else `memory` (one process). ' +
+      '`down` does not make the gateway unready (every replica shares the same Redis); purchases answer 503 `redis` meanwhile.',
+    example: { store: 'redis', status: 'up' },
+  });
+
+export const ReadySchema = z
+  .object({ status: z.literal('ready'), upstreams: UpstreamsSchema, coordination: CoordinationSchema })
+  .openapi('Ready');
 export const NotReadySchema = z
   .object({
     status: z.enum(['draining', 'overloaded']),
     upstreams: UpstreamsSchema,
+    coordination: CoordinationSchema,
     load: LoadSchema.optional().openapi({ description: 'Present when overloaded' }),
   })
   .openapi('NotReady');

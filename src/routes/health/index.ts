@@ -13,9 +13,11 @@ export function healthRoutes(deps: HealthStatus) {
       const upstreams = Object.fromEntries(
         Object.entries(deps.breakerStates()).map(([service, breaker]) => [service, { breaker }]),
       );
-      if (deps.isDraining()) return c.json({ status: 'draining' as const, upstreams }, 503);
+      // Redis down does not make a replica unready: every replica shares the same Redis.
+      const coordination = deps.coordination();
+      if (deps.isDraining()) return c.json({ status: 'draining' as const, upstreams, coordination }, 503);
       const load = deps.load();
-      if (load.overloaded) return c.json({ status: 'overloaded' as const, upstreams, load }, 503);
-      return c.json({ status: 'ready' as const, upstreams }, 200);
+      if (load.overloaded) return c.json({ status: 'overloaded' as const, upstreams, coordination, load }, 503);
+      return c.json({ status: 'ready' as const, upstreams, coordination }, 200);
     });
 }

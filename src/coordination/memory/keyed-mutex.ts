@@ -1,19 +1,27 @@
-import { UpstreamError } from '../../errors/upstream-error.js';
-import type { ServiceName } from '../../config/config.js';
+import { stockLockTimeout, type StockLocks } from '../../domain/ports/stock-locks.js';
+import type { LockWaitObserver } from '../lock-wait-observer.js';
 
 /**
- * In-process locks by key. The products service has no compare-and-set, so the gateway
- * serialises its own read-modify-write of each product's stock. Per process only: several
- * gateway processes can still race each other (documented in the README).
+ * In-process locks by key, queued fairly (first come, first served): the embedded store's
+ * StockLocks. Correct for one process only; `REDIS_URL` shares the locks between processes.
  */
-export class KeyedMutex {
+export class KeyedMutex implements StockLocks {
+  constructor(private readonly observer?: LockWaitObserver) {}
+
   private readonly tails = new Map<string, Promise<void>>();
 
   /** Holds every key (taken in sorted order, so two callers never deadlock) while `work` runs. */
-  async withLocks<T>(keys: readonly string[], deadline: number, service: ServiceName, work: () => Promise<T>) {
+  async withLocks<T>(keys: readonly string[], deadline: number, work: () => Promise<T>): Promise<T> {
     const releases: Array<() => void> = [];
+    const started = performance.now();
     try {
-      for (const key of [...new Set(keys)].sort()) releases.push(await this.acquire(key, deadline, service));
+      try {
+        for (const key of [...new Set(keys)].sort()) releases.push(await this.acquire(key, deadline));
+      } catch (error) {
+        this.observer?.onLockWait((performance.now() - started) / 1000, 'timeout');
+        throw error;
+      }
+      this.observer?.onLockWait((performance.now() - started) / 1000, 'acquired');
       return await work();
     } finally {
       for (const release of releases.reverse()) release();
@@ -24,7 +32,7 @@ export class KeyedMutex {
     return this.tails.size;
   }
 
-  private async acquire(key: string, deadline: number, service: ServiceName): Promise<() => void> {
+  private async acquire(key: string, deadline: number): Promise<() => void> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -50,7 +58,7 @@ export class KeyedMutex {
       void tail.then(() => {
         if (this.tails.get(key) === tail) this.tails.delete(key);
       });
-      throw new UpstreamError(service, 'timeout', { message: `${service}: request budget spent waiting for a stock lock` });
+      throw stockLockTimeout();
     }
     return releaseMine;
   }

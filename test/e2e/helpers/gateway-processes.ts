@@ -1,0 +1,65 @@
+// Gateway processes (`node dist/src/main.js`) sharing one Redis, in front of the mock servers:
+// what an operator runs with several replicas or WORKERS > 1.
+import { createMockUpstreams, signMockToken, SEED_DNI, type MockUpstreams } from '../../../mocks/index.js';
+import { startMockServers, type RunningMockServers } from '../../../mocks/servers/start-mock-servers.js';
+import { upstreamUrlEnv } from '../../../src/config/config.js';
+import { MAIN_JS, freePort, spawnNode, waitFor, type NodeProcess } from './e2e.js';
+
+export const PROCESS_SECRET = 'scale-out-secret-of-at-least-32-bytes-long';
+
+export interface GatewayProcess {
+  proc: NodeProcess;
+  api: string;
+}
+
+export async function startUpstreamServers(): Promise<{ mocks: MockUpstreams; servers: RunningMockServers }> {
+  const mocks = createMockUpstreams({ jwtSecret: PROCESS_SECRET, taskExecutionDelayMs: 20 });
+  return { mocks, servers: await startMockServers(mocks) };
+}
+
+/** Starts one gateway process and waits until it answers `/ready` (200, whatever the store's state). */
+export async function startGatewayProcess(
+  upstreams: RunningMockServers,
+  env: Record<string, string>,
+): Promise<GatewayProcess> {
+  const port = await freePort();
+  const proc = spawnNode(MAIN_JS, {
+    JWT_SECRET: PROCESS_SECRET,
+    ...upstreamUrlEnv(upstreams.urls),
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_GRACE_MS: '1000',
+    ...env,
+  });
+  const api = `http://127.0.0.1:${port}/api/orchestrator`;
+  await waitFor(
+    async () => {
+      if (proc.hasExited()) throw new Error(`gateway exited:\n${proc.stderr()}${proc.stdout()}`);
+      return (await fetch(`${api}/ready`)).status === 200;
+    },
+    { timeoutMs: 20_000, what: 'gateway ready' },
+  );
+  return { proc, api };
+}
+
+/** Tokens of the seeded customers (one caller per concurrent buyer group). */
+export const customerTokens = () =>
+  Promise.all([SEED_DNI.ana, SEED_DNI.luis, SEED_DNI.pedro].map((dni) => signMockToken(PROCESS_SECRET, { dni, role: 'CLIENTE' })));
+
+export interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export async function buy(api: string, token: string, productoId: number, cantidad = 1): Promise<Answer> {
+  const response = await fetch(`${api}/compras`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ productos: [{ producto_id: productoId, cantidad }] }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+export const statusCounts = (answers: Answer[]) =>
+  answers.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
