@@ -4,9 +4,8 @@ import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.j
 import { SERVICE_NAMES, type Config, type ServiceName } from './config/config.js';
 import type { HealthStatus } from './domain/health.js';
 import { listAllPurchases, listMyPurchases } from './domain/purchases/list-purchases.js';
-import { registerPurchase, type RegisteredPurchase } from './domain/purchases/register-purchase.js';
+import { registerPurchase } from './domain/purchases/register-purchase.js';
 import { updatePrescriptionState } from './domain/prescriptions/update-prescription-state.js';
-import { IdempotencyMemory } from './domain/shared/idempotency-memory.js';
 import { createCoordination } from './coordination/create-coordination.js';
 import { LoadMonitor } from './observability/load-monitor.js';
 import { createLogger } from './observability/logger.js';
@@ -27,8 +26,6 @@ import { createPrescriptionsClient } from './upstreams/recetas/recetas-client.js
 import { createTasksClient } from './upstreams/tareas/tareas-client.js';
 import { createUsersClient } from './upstreams/usuarios/usuarios-client.js';
 
-const PURCHASE_REPLAY_WINDOW_MS = 10 * 60_000;
-const PURCHASE_REPLAY_MAX_ENTRIES = 50_000;
 
 /**
  * Services that receive the caller's Authorization: the users service and both queues (the invoice
@@ -121,7 +118,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     products,
     prescriptions: prescriptionsClient,
     stockLocks: coordination.stockLocks,
-    idempotency: new IdempotencyMemory<RegisteredPurchase>(PURCHASE_REPLAY_WINDOW_MS, PURCHASE_REPLAY_MAX_ENTRIES),
+    idempotency: coordination.idempotency,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    doubleSubmitWindowMs: config.doubleSubmitWindowMs,
     logger,
     ...validity,
   };

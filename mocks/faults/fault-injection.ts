@@ -3,6 +3,8 @@
 // recorded and before the service's handler runs.
 //   latency         waits `latencyMs`, then the real handler answers; if the client hangs up
 //                   meanwhile the handler never runs (nothing is applied) and the socket is dropped
+//   late-apply      waits `latencyMs`, then the real handler runs even if the client hung up
+//                   meanwhile: a write the service applies after the caller gave up on it
 //   hang            never answers; the socket is dropped once the client aborts or the server closes
 //                   (under msw the handler ends when the client aborts)
 //   reset           drops the TCP connection without an answer (under msw / app.request, a
@@ -58,6 +60,9 @@ async function applyFault(c: Context, rule: FaultRule, next: () => Promise<void>
   switch (rule.fault) {
     case 'latency':
       return (await elapsedUnlessAborted(rule.latencyMs ?? 0, signal)) ? next() : dropConnection(c);
+    case 'late-apply':
+      await new Promise((resolve) => setTimeout(resolve, rule.latencyMs ?? 0));
+      return next();
     case 'hang':
       await aborted(signal);
       return dropConnection(c);

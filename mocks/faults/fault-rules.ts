@@ -4,7 +4,7 @@
 // passes calls through, so `[{reset, times: 1}, {status: 500}]` resets once, then answers 500.
 import type { ServiceName } from '../state.js';
 
-export const FAULT_KINDS = ['latency', 'hang', 'reset', 'status', 'malformed-json', 'wrong-shape'] as const;
+export const FAULT_KINDS = ['latency', 'late-apply', 'hang', 'reset', 'status', 'malformed-json', 'wrong-shape'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRule {
@@ -13,7 +13,7 @@ export interface FaultRule {
   /** Exact path (no query string), or a prefix when it ends in `*` (`/api/productos/*`). */
   path: string;
   fault: FaultKind;
-  /** `latency`: wait this long, then let the real handler answer (required for `latency`). */
+  /** `latency`, `late-apply`: wait this long, then let the real handler answer (required for both). */
   latencyMs?: number;
   /** `status`: the status to answer (default 500); `malformed-json`/`wrong-shape`: the 2xx (default 200). */
   status?: number;
@@ -47,7 +47,7 @@ function ruleIssues(value: unknown, at: string): string[] {
   const path = rule.path;
   check(typeof path === 'string' && path.startsWith('/') && !path.slice(0, -1).includes('*'), 'path', "must start with '/' and may only end in '*'");
   check(FAULT_KINDS.includes(rule.fault as FaultKind), 'fault', `must be one of ${FAULT_KINDS.join(', ')}`);
-  check(rule.fault !== 'latency' || rule.latencyMs !== undefined, 'latencyMs', 'is required for latency');
+  check((rule.fault !== 'latency' && rule.fault !== 'late-apply') || rule.latencyMs !== undefined, 'latencyMs', `is required for ${String(rule.fault)}`);
   check(rule.latencyMs === undefined || isInt(rule.latencyMs, 0, MAX_LATENCY_MS), 'latencyMs', `must be an integer 0..${MAX_LATENCY_MS}`);
   check(rule.status === undefined || isInt(rule.status, 200, 599), 'status', 'must be an integer 200..599');
   const successOnly = rule.fault === 'malformed-json' || rule.fault === 'wrong-shape';

@@ -54,6 +54,8 @@ export interface Config {
    * limits. Absent: the embedded in-process store (one process only).
    */
   redis?: { url: string; keyPrefix: string };
+  /** An unkeyed purchase identical to one the same caller sent this recently gets the first answer (0: off). */
+  doubleSubmitWindowMs: number;
   /** OTLP/HTTP trace export; absent (no cost at all) unless the OTEL_* variables ask for it. */
   tracing?: { tracesUrl: string; serviceName: string };
 }
@@ -110,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       logLevel: e.LOG_LEVEL,
       ...(e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { tls: { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } } : {}),
       ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
+      doubleSubmitWindowMs: e.DOUBLE_SUBMIT_WINDOW_MS,
       ...tracingConfig(e),
     },
   };

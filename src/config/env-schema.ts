@@ -58,6 +58,7 @@ export const EnvSchema = z
     TLS_KEY_FILE: optionalString,
     REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
     REDIS_KEY_PREFIX: z.string().min(1).max(64).default('botica:'),
+    DOUBLE_SUBMIT_WINDOW_MS: z.coerce.number().int().min(0).default(10_000),
   })
   .superRefine((env, ctx) => {
     const modes = [env.JWT_SECRET, env.JWT_JWKS_URL].filter((value) => value !== undefined).length;

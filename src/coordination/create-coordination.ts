@@ -1,9 +1,12 @@
 import type { Config } from '../config/config.js';
 import type { CoordinationState } from '../domain/health.js';
+import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
 import type { StockLocks } from '../domain/ports/stock-locks.js';
 import type { DomainLogger } from '../domain/shared/logger.js';
 import type { LockWaitObserver, StoreObserver } from './lock-wait-observer.js';
 import { KeyedMutex } from './memory/keyed-mutex.js';
+import { MemoryIdempotencyStore } from './memory/memory-idempotency-store.js';
+import { RedisIdempotencyStore } from './redis/redis-idempotency-store.js';
 import { connectRedis } from './redis/redis-connection.js';
 import { RedisStockLocks } from './redis/redis-stock-locks.js';
 
@@ -14,6 +17,7 @@ const LOCK_TTL_MARGIN_MS = 5000;
 export interface Coordination {
   state(): CoordinationState;
   stockLocks: StockLocks;
+  idempotency: IdempotencyStore;
   close(): Promise<void>;
 }
 
@@ -30,6 +34,7 @@ export function createCoordination(
     return {
       state: () => ({ store: 'memory', status: 'up' }),
       stockLocks: new KeyedMutex(observer),
+      idempotency: new MemoryIdempotencyStore(),
       close: async () => {},
     };
   }
@@ -37,6 +42,7 @@ export function createCoordination(
   return {
     state: () => ({ store: 'redis', status: redis.status() }),
     stockLocks: new RedisStockLocks(redis, config.requestTimeoutMs + LOCK_TTL_MARGIN_MS, observer),
+    idempotency: new RedisIdempotencyStore(redis),
     close: () => redis.close(),
   };
 }

@@ -22,6 +22,8 @@ export class UpstreamError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** A failure caused by the client's input rather than the service's health (see the breaker). */
   readonly excludedFromBreaker: boolean;
+  /** Headers the answer carries besides the mapped ones (a replayed failure: `Idempotent-Replayed`). */
+  readonly headers: Record<string, string>;
 
   constructor(
     service: ServiceName | 'jwks' | 'redis',
@@ -33,6 +35,7 @@ export class UpstreamError extends Error {
       cause?: unknown;
       message?: string;
       excludedFromBreaker?: boolean;
+      headers?: Record<string, string>;
     } = {},
   ) {
     super(options.message ?? `${service}: ${kind}${options.status ? ` (${options.status})` : ''}`, {
@@ -45,6 +48,7 @@ export class UpstreamError extends Error {
     this.body = options.body;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.excludedFromBreaker = options.excludedFromBreaker ?? false;
+    this.headers = options.headers ?? {};
   }
 
   /**

@@ -40,6 +40,10 @@ export const CATALOG_EN: Record<MessageKey, string> = {
   'upstream.timeout': 'The {service} service did not answer in time',
   'upstream.circuit_open': 'The {service} service is unavailable (circuit open)',
   'upstream.unavailable': 'The {service} service is unavailable',
+  'purchase.outcome_unknown':
+    'We do not know whether your purchase was registered: check your purchases before buying again',
+  'purchase.in_flight_wait': 'The same purchase is still in progress; check your purchases in a few seconds',
+  'purchase.write_budget': 'Too little time is left to complete the purchase safely; retry',
   'product.not_found': 'Product {id} not found',
   'stock.insufficient': 'Insufficient stock for {nombre}',
   'prescription.not_found': 'Prescription {id} not found',

@@ -42,6 +42,10 @@ export const CATALOG_ES = {
   'upstream.timeout': 'El servicio {service} no respondió a tiempo',
   'upstream.circuit_open': 'El servicio {service} no está disponible (circuito abierto)',
   'upstream.unavailable': 'El servicio {service} no está disponible',
+  'purchase.outcome_unknown':
+    'No sabemos si su compra quedó registrada: revise sus compras antes de volver a comprar',
+  'purchase.in_flight_wait': 'La misma compra sigue en curso; consulte sus compras en unos segundos',
+  'purchase.write_budget': 'No queda tiempo para completar la compra sin riesgo; intente de nuevo',
   'product.not_found': 'Producto {id} no encontrado',
   'stock.insufficient': 'Stock insuficiente de {nombre}',
   'prescription.not_found': 'Receta {id} no encontrada',

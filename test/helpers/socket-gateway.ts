@@ -45,6 +45,8 @@ export async function startGatewayUnderTest(
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
+      // Identical purchases of one caller are sent on purpose; the double-submit rule is tested apart.
+      DOUBLE_SUBMIT_WINDOW_MS: '0',
       SHUTDOWN_GRACE_MS: '2000',
       ...env,
     });

@@ -3,10 +3,13 @@ import { UpstreamError } from '../../errors/upstream-error.js';
 import type { ProductsClient, Product } from '../../upstreams/productos/productos-client.js';
 import type { PrescriptionsClient, Prescription } from '../../upstreams/recetas/recetas-client.js';
 import type { UsersClient, Purchase } from '../../upstreams/usuarios/usuarios-client.js';
-import type { RequestContext } from '../request-context.js';
-import type { IdempotencyMemory } from '../shared/idempotency-memory.js';
+import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import type { StockLocks } from '../ports/stock-locks.js';
+import type { RequestContext } from '../request-context.js';
 import type { DomainLogger } from '../shared/logger.js';
+import { RegistrationOutcomeUnknown } from './outcome-unknown.js';
+import { purchaseFingerprint, recordKey } from './purchase-fingerprint.js';
+import { runRecorded, type AttemptProgress, type RecordSlot } from './purchase-records.js';
 import {
   findStockShortage,
   findUncoveredProducts,
@@ -15,6 +18,7 @@ import {
   type PurchaseDetail,
   type PurchaseLine,
 } from './purchase-rules.js';
+import { resolveUnknownOutcome } from './resolve-unknown-outcome.js';
 import { decrementStock, restoreStock, stockLockKeys } from './stock-ledger.js';
 
 export interface RegisteredPurchase extends Purchase {
@@ -27,8 +31,11 @@ export interface RegisterPurchaseDeps {
   users: UsersClient;
   prescriptions: PrescriptionsClient;
   stockLocks: StockLocks;
-  idempotency: IdempotencyMemory<RegisteredPurchase>;
+  idempotency: IdempotencyStore;
   prescriptionValidityDays: number;
+  upstreamTimeoutMs: number;
+  /** An unkeyed purchase identical to one the caller sent this recently gets the first answer (0: off). */
+  doubleSubmitWindowMs: number;
   now: () => Date;
   logger: DomainLogger;
 }
@@ -38,10 +45,15 @@ export interface RegisterPurchaseInput {
   idempotencyKey?: string;
 }
 
+/** A keyed success is replayed this long; an unknown outcome is remembered 24 h. */
+const KEYED_SUCCEEDED_TTL_MS = 10 * 60_000;
+const KEYED_UNKNOWN_TTL_MS = 24 * 3_600_000;
+
 /**
  * Validates a purchase completely (products exist, stock covers it, prescriptions cover what
  * needs one) before writing anything; then decrements stock and registers the purchase,
- * giving the stock back if registration definitely failed.
+ * giving the stock back if registration definitely failed. Keyed purchases and identical unkeyed
+ * ones sent twice run under an idempotency record (purchase-records.ts).
  */
 export async function registerPurchase(
   deps: RegisterPurchaseDeps,
@@ -49,25 +61,81 @@ export async function registerPurchase(
   ctx: RequestContext,
 ): Promise<{ purchase: RegisteredPurchase; replayed: boolean }> {
   const lines = mergeLines(input.lines);
-  const register = () => validateAndRegister(deps, lines, input, ctx);
-  if (!input.idempotencyKey) return { purchase: await register(), replayed: false };
-  const { value, replayed } = await deps.idempotency.run(`${ctx.principal.dni}\n${input.idempotencyKey}`, register);
-  return { purchase: value, replayed };
+  const fingerprint = purchaseFingerprint(lines);
+  const slot = recordSlot(deps, input, fingerprint, ctx);
+  if (!slot) return { purchase: await attemptPurchase(deps, lines, ctx, { keyed: false }), replayed: false };
+
+  return runRecorded(
+    deps,
+    slot,
+    fingerprint,
+    lines,
+    ctx,
+    (progress) => attemptPurchase(deps, lines, ctx, { keyed: slot.keyed, progress, ...keyOf(input) }),
+    async (existing, takeOver, replaceMine) =>
+      (await resolveUnknownOutcome(deps, slot, existing, takeOver, replaceMine, ctx)) as {
+        purchase: RegisteredPurchase;
+        replayed: boolean;
+      } | null,
+  );
 }
 
-async function validateAndRegister(
+const keyOf = (input: RegisterPurchaseInput) => (input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {});
+
+/** The record of a keyed purchase, or the double-submit guard of an unkeyed one (none when off). */
+function recordSlot(
+  deps: RegisterPurchaseDeps,
+  input: RegisterPurchaseInput,
+  fingerprint: string,
+  ctx: RequestContext,
+): RecordSlot | null {
+  const caller = ctx.principal.dni;
+  if (input.idempotencyKey) {
+    return {
+      key: `purchase:key:${recordKey(caller, input.idempotencyKey)}`,
+      keyed: true,
+      idempotencyKey: input.idempotencyKey,
+      succeededTtlMs: KEYED_SUCCEEDED_TTL_MS,
+      unknownTtlMs: KEYED_UNKNOWN_TTL_MS,
+    };
+  }
+  if (deps.doubleSubmitWindowMs <= 0) return null;
+  return {
+    key: `purchase:same:${recordKey(caller, fingerprint)}`,
+    keyed: false,
+    succeededTtlMs: deps.doubleSubmitWindowMs,
+    unknownTtlMs: deps.doubleSubmitWindowMs,
+  };
+}
+
+interface AttemptOptions {
+  keyed: boolean;
+  idempotencyKey?: string;
+  progress?: AttemptProgress;
+}
+
+async function attemptPurchase(
   deps: RegisterPurchaseDeps,
   lines: PurchaseLine[],
-  input: RegisterPurchaseInput,
   ctx: RequestContext,
+  options: AttemptOptions,
 ): Promise<RegisteredPurchase> {
   // Started at once, awaited only if a product needs a prescription: its failure matters only then.
   const prescriptions = settle(deps.prescriptions.listPatientPrescriptions(ctx.principal.dni, 'validada', ctx));
+  // A keyed purchase keeps the caller's purchase ids, to recognise a late registration on a retry.
+  const baseline = options.keyed ? settle(deps.users.listMyPurchases(ctx)) : undefined;
 
   const products = await deps.stockLocks.withLocks(stockLockKeys(lines), ctx.deadline, async () => {
     const current = await readProducts(deps.products, lines, ctx);
     await assertPurchasable(deps, lines, current, prescriptions);
+    const known = baseline ? await baseline : undefined;
+    if (known && !known.ok) throw known.error;
     await decrementStock(deps.products, lines, current, ctx, deps.logger);
+    const { details, total } = purchaseDetails(lines, current);
+    await options.progress?.stockTaken({
+      ...(known?.ok ? { baseline: known.value.map((purchase) => purchase.id) } : {}),
+      details: { productos_detalle: details, total },
+    });
     return current;
   });
 
@@ -77,7 +145,7 @@ async function validateAndRegister(
       {
         productos: lines.map((line) => line.producto_id),
         cantidades: lines.map((line) => line.cantidad),
-        ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+        ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
       },
       ctx,
     );
@@ -92,14 +160,14 @@ async function validateAndRegister(
           callerDni: ctx.principal.dni,
           lines,
           reason: error.kind,
-          // A client retry with the same key decrements stock again: the key links the two.
-          ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+          // A retry with the same key resolves the outcome: the key links the two lines.
+          ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
         },
         'purchase registration outcome unknown; stock kept decremented, reconcile manually',
       );
-    } else {
-      await restoreStock(deps.products, deps.stockLocks, lines, ctx, deps.logger);
+      throw new RegistrationOutcomeUnknown(Date.now(), error, error.kind === 'timeout' ? 'timeout' : 'unreadable');
     }
+    await restoreStock(deps.products, deps.stockLocks, lines, ctx, deps.logger);
     throw error;
   }
 

@@ -1,0 +1,35 @@
+import { GatewayError } from '../../errors/gateway-error.js';
+
+/**
+ * The users service did not answer the registration in time: it may or may not have registered
+ * the purchase. The stock stays taken; the answer is 504 and tells the customer to check their
+ * purchases before buying again.
+ */
+export class RegistrationOutcomeUnknown extends GatewayError {
+  /** Epoch ms when the registration call was given up. */
+  readonly abortedAt: number;
+
+  /** `unreadable`: the service answered 2xx with a body that broke the contract (503, not 504). */
+  constructor(abortedAt: number, cause: unknown, how: 'timeout' | 'unreadable' = 'timeout') {
+    super(
+      how === 'unreadable' ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_TIMEOUT',
+      how === 'unreadable'
+        ? {
+            text: 'purchase.outcome_unknown',
+            details: { service: 'usuarios', reason: 'invalid_response' },
+            headers: { 'Retry-After': '1' },
+            cause,
+          }
+        : { text: 'purchase.outcome_unknown', details: { service: 'usuarios' }, cause },
+    );
+    this.abortedAt = abortedAt;
+  }
+}
+
+/** No write may start without the budget to finish it: the answer says so and nothing was written. */
+export const writeBudgetTooShort = (retryAfterSeconds: number): GatewayError =>
+  new GatewayError('UPSTREAM_TIMEOUT', {
+    text: 'purchase.write_budget',
+    details: { stage: 'write_budget' },
+    headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  });
