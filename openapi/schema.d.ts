@@ -68,7 +68,7 @@ export interface paths {
         put?: never;
         /**
          * Register a purchase after validating products, stock and prescriptions
-         * @description Reads every product once and the caller's validated prescriptions in parallel; writes nothing unless every check passes. With an `Idempotency-Key`, a retry while the first is in flight or within 10 minutes after it succeeded gets the first answer (header `Idempotent-Replayed: true`). On a registration timeout the stock is not restored (outcome unknown) and the answer is 504.
+         * @description Reads every product once and the caller's validated prescriptions in parallel; writes nothing unless every check passes. With an `Idempotency-Key`, a retry while the first is in flight or within 10 minutes after it succeeded gets the first answer (header `Idempotent-Replayed: true`), on any replica sharing REDIS_URL; the key with another body is 422 IDEMPOTENCY_KEY_REUSED. Without a key, the same body sent again by the same caller within DOUBLE_SUBMIT_WINDOW_MS gets the first answer too. On a registration timeout the stock is not restored (outcome unknown) and the answer is 504; a keyed retry then replays the registration if it landed, or registers reusing the stock already taken.
          */
         post: operations["registerPurchase"];
         delete?: never;
@@ -699,11 +699,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PRESCRIPTION_REQUIRED (details.productos_sin_receta: product names) */
+            /** @description PRESCRIPTION_REQUIRED (details.productos_sin_receta: product names), or IDEMPOTENCY_KEY_REUSED (the key came with another body) */
             422: {
                 headers: {
                     /** @description Equals `requestId` in the body */
                     "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: PURCHASES_IN_FLIGHT_PER_CALLER (in_flight, Retry-After 1) or WRITES_PER_MINUTE_PER_CALLER (per_minute); replays are answered even over a limit */
+            429: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Whole seconds until a slot frees (at least 1) */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1037,6 +1050,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED: over a per-caller limit (details.limit: in_flight or per_minute); Retry-After says when a slot frees */
+            429: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Whole seconds until a slot frees (at least 1) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL: unexpected error */
             500: {
                 headers: {
@@ -1167,6 +1193,19 @@ export interface operations {
                 headers: {
                     /** @description Equals `requestId` in the body */
                     "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: over a per-caller limit (details.limit: in_flight or per_minute); Retry-After says when a slot frees */
+            429: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Whole seconds until a slot frees (at least 1) */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1384,6 +1423,19 @@ export interface operations {
                 headers: {
                     /** @description Equals `requestId` in the body */
                     "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: over a per-caller limit (details.limit: in_flight or per_minute); Retry-After says when a slot frees */
+            429: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Whole seconds until a slot frees (at least 1) */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1622,6 +1674,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED: over a per-caller limit (details.limit: in_flight or per_minute); Retry-After says when a slot frees */
+            429: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Whole seconds until a slot frees (at least 1) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL: unexpected error */
             500: {
                 headers: {
@@ -1717,6 +1782,19 @@ export interface operations {
                 headers: {
                     /** @description Equals `requestId` in the body */
                     "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: over a per-caller limit (details.limit: in_flight or per_minute); Retry-After says when a slot frees */
+            429: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Whole seconds until a slot frees (at least 1) */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1820,6 +1898,19 @@ export interface operations {
                 headers: {
                     /** @description Equals `requestId` in the body */
                     "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: over a per-caller limit (details.limit: in_flight or per_minute); Retry-After says when a slot frees */
+            429: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Whole seconds until a slot frees (at least 1) */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1960,6 +2051,19 @@ export interface operations {
                 headers: {
                     /** @description Equals `requestId` in the body */
                     "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: over a per-caller limit (details.limit: in_flight or per_minute); Retry-After says when a slot frees */
+            429: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Whole seconds until a slot frees (at least 1) */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -5,12 +5,19 @@ import { SERVICE_NAMES, type Config, type ServiceName } from './config/config.js
 import type { HealthStatus } from './domain/health.js';
 import { listAllPurchases, listMyPurchases } from './domain/purchases/list-purchases.js';
 import { registerPurchase } from './domain/purchases/register-purchase.js';
-import { updatePrescriptionState } from './domain/prescriptions/update-prescription-state.js';
+import { limitedWrite } from './domain/limited-writes.js';
+import type { CallerLimits } from './domain/ports/caller-limits.js';
+import {
+  assertStateRequestAllowed,
+  updatePrescriptionState,
+  type PrescriptionState,
+} from './domain/prescriptions/update-prescription-state.js';
+import type { RequestContext } from './domain/request-context.js';
 import { createCoordination } from './coordination/create-coordination.js';
 import { LoadMonitor } from './observability/load-monitor.js';
 import { createLogger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/metrics.js';
-import { submitInvoices } from './domain/invoices/submit-invoices.js';
+import { submitInvoices, type Invoice } from './domain/invoices/submit-invoices.js';
 import { integrationTasks, type IntegrationTaskUseCases } from './domain/tasks/integration-tasks.js';
 import type { InvoiceUseCases } from './routes/invoices/index.js';
 import type { PrescriptionUseCases } from './routes/prescriptions/index.js';
@@ -119,6 +126,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     prescriptions: prescriptionsClient,
     stockLocks: coordination.stockLocks,
     idempotency: coordination.idempotency,
+    limits: coordination.limits,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     doubleSubmitWindowMs: config.doubleSubmitWindowMs,
     logger,
@@ -149,12 +157,20 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
       listMyPurchases: (ctx) => listMyPurchases(purchaseDeps, ctx),
       listAllPurchases: (page, ctx) => listAllPurchases(purchaseDeps, page, ctx),
     },
+    // Every write but purchases (which count themselves, around their replays) passes the
+    // per-caller write limit first.
     prescriptions: {
-      updatePrescriptionState: (id, state, ctx) => updatePrescriptionState(prescriptionDeps, id, state, ctx),
+      updatePrescriptionState: limitedWrite(
+        coordination.limits,
+        (id: string, state: PrescriptionState, ctx: RequestContext) => updatePrescriptionState(prescriptionDeps, id, state, ctx),
+        (_id, state, ctx) => assertStateRequestAllowed(config.recetasApi, state, ctx),
+      ),
     },
-    tasks: integrationTasks(createTasksClient(upstreams.tareas)),
+    tasks: withLimitedTaskWrites(integrationTasks(createTasksClient(upstreams.tareas)), coordination.limits),
     invoices: {
-      submitInvoices: (invoices, key, ctx) => submitInvoices(invoicesClient, invoices, key, ctx),
+      submitInvoices: limitedWrite(coordination.limits, (invoices: Invoice[], key: string, ctx: RequestContext) =>
+        submitInvoices(invoicesClient, invoices, key, ctx),
+      ),
     },
     close: () => {
       for (const service of SERVICE_NAMES) breakers[service].shutdown();
@@ -162,5 +178,16 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
       for (const transport of transports) void transport.close();
       void coordination.close();
     },
+  };
+}
+
+/** The task writes (create, update, delete, execute) behind the per-caller write limit; reads are not limited. */
+function withLimitedTaskWrites(tasks: IntegrationTaskUseCases, limits: CallerLimits): IntegrationTaskUseCases {
+  return {
+    ...tasks,
+    createTask: limitedWrite(limits, tasks.createTask),
+    updateTask: limitedWrite(limits, tasks.updateTask),
+    deleteTask: limitedWrite(limits, tasks.deleteTask),
+    executeTask: limitedWrite(limits, tasks.executeTask),
   };
 }

@@ -56,6 +56,8 @@ export interface Config {
   redis?: { url: string; keyPrefix: string };
   /** An unkeyed purchase identical to one the same caller sent this recently gets the first answer (0: off). */
   doubleSubmitWindowMs: number;
+  /** Per-caller limits (0: none): purchases in progress at once, and writes per sliding minute. */
+  callerLimits: { purchasesInFlight: number; writesPerMinute: number };
   /** OTLP/HTTP trace export; absent (no cost at all) unless the OTEL_* variables ask for it. */
   tracing?: { tracesUrl: string; serviceName: string };
 }
@@ -113,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       ...(e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { tls: { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } } : {}),
       ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
       doubleSubmitWindowMs: e.DOUBLE_SUBMIT_WINDOW_MS,
+      callerLimits: { purchasesInFlight: e.PURCHASES_IN_FLIGHT_PER_CALLER, writesPerMinute: e.WRITES_PER_MINUTE_PER_CALLER },
       ...tracingConfig(e),
     },
   };

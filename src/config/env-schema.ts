@@ -59,6 +59,8 @@ export const EnvSchema = z
     REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
     REDIS_KEY_PREFIX: z.string().min(1).max(64).default('botica:'),
     DOUBLE_SUBMIT_WINDOW_MS: z.coerce.number().int().min(0).default(10_000),
+    PURCHASES_IN_FLIGHT_PER_CALLER: z.coerce.number().int().min(0).default(2),
+    WRITES_PER_MINUTE_PER_CALLER: z.coerce.number().int().min(0).default(60),
   })
   .superRefine((env, ctx) => {
     const modes = [env.JWT_SECRET, env.JWT_JWKS_URL].filter((value) => value !== undefined).length;

@@ -1,11 +1,14 @@
 import type { Config } from '../config/config.js';
 import type { CoordinationState } from '../domain/health.js';
+import type { CallerLimits } from '../domain/ports/caller-limits.js';
 import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
 import type { StockLocks } from '../domain/ports/stock-locks.js';
 import type { DomainLogger } from '../domain/shared/logger.js';
 import type { LockWaitObserver, StoreObserver } from './lock-wait-observer.js';
 import { KeyedMutex } from './memory/keyed-mutex.js';
+import { MemoryCallerLimits } from './memory/memory-caller-limits.js';
 import { MemoryIdempotencyStore } from './memory/memory-idempotency-store.js';
+import { RedisCallerLimits } from './redis/redis-caller-limits.js';
 import { RedisIdempotencyStore } from './redis/redis-idempotency-store.js';
 import { connectRedis } from './redis/redis-connection.js';
 import { RedisStockLocks } from './redis/redis-stock-locks.js';
@@ -18,6 +21,7 @@ export interface Coordination {
   state(): CoordinationState;
   stockLocks: StockLocks;
   idempotency: IdempotencyStore;
+  limits: CallerLimits;
   close(): Promise<void>;
 }
 
@@ -30,8 +34,10 @@ export function createCoordination(
   logger: DomainLogger,
   observer: StoreObserver & LockWaitObserver,
 ): Coordination {
+  const limitSettings = { ...config.callerLimits, slotTtlMs: config.requestTimeoutMs + LOCK_TTL_MARGIN_MS };
   if (!config.redis) {
     return {
+      limits: new MemoryCallerLimits(limitSettings),
       state: () => ({ store: 'memory', status: 'up' }),
       stockLocks: new KeyedMutex(observer),
       idempotency: new MemoryIdempotencyStore(),
@@ -43,6 +49,7 @@ export function createCoordination(
     state: () => ({ store: 'redis', status: redis.status() }),
     stockLocks: new RedisStockLocks(redis, config.requestTimeoutMs + LOCK_TTL_MARGIN_MS, observer),
     idempotency: new RedisIdempotencyStore(redis),
+    limits: new RedisCallerLimits(redis, limitSettings, logger),
     close: () => redis.close(),
   };
 }

@@ -27,7 +27,10 @@ afterAll(async () => {
   await servers?.close();
   await redis?.stop();
 });
-beforeEach(() => mocks.reset());
+beforeEach(async () => {
+  mocks.reset();
+  await redis.flush();
+});
 afterEach(async () => {
   await Promise.all(running.splice(0).map((gateway) => gateway.proc.kill()));
 });
@@ -115,5 +118,16 @@ describe('double submits across two replicas', () => {
     expect(answers.map((answer) => answer.status)).toEqual([201, 201]);
     expect(answers.filter((answer) => answer.replayed === 'true')).toHaveLength(1);
     expect([registrations().length, stockWrites().length]).toEqual([1, 1]);
+  }, 30_000);
+});
+
+describe('per-caller limits shared by two replicas', () => {
+  it('counts the writes of one caller on both replicas against one WRITES_PER_MINUTE_PER_CALLER', async () => {
+    const [a, b] = await twoReplicas({ WRITES_PER_MINUTE_PER_CALLER: '3' });
+    const statuses: number[] = [];
+    for (const gateway of [a, b, a, b]) {
+      statuses.push((await buy(gateway, { productos: [{ producto_id: PARACETAMOL, cantidad: 1 }] })).status);
+    }
+    expect(statuses).toEqual([201, 201, 201, 429]);
   }, 30_000);
 });

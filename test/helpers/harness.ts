@@ -23,9 +23,12 @@ export const testEnv = (env: Record<string, string> = {}): Record<string, string
   JWT_SECRET: TEST_SECRET,
   ...upstreamUrlEnv(BASE_URLS),
   LOG_LEVEL: 'info',
-  // Suites here send identical purchases of one caller on purpose; the double-submit rule has its
-  // own tests with the window on (test/integration/purchases-double-submit.test.ts).
+  // Suites here send identical purchases and many writes of one caller on purpose; the
+  // double-submit rule and the per-caller limits have their own tests with them on
+  // (purchases-idempotency-rules.test.ts, caller-limits.test.ts).
   DOUBLE_SUBMIT_WINDOW_MS: '0',
+  PURCHASES_IN_FLIGHT_PER_CALLER: '0',
+  WRITES_PER_MINUTE_PER_CALLER: '0',
   // msw intercepts fetch, not undici's Pool: in-process tests run on the ky/fetch transport.
   UPSTREAM_HTTP_CLIENT: 'fetch',
   ...env,

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { Redis } from 'ioredis';
 import { join } from 'node:path';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
@@ -19,6 +20,8 @@ export interface RedisUnderTest {
   /** Freezes (SIGSTOP) or thaws (SIGCONT) it: a Redis that is slow rather than gone. */
   pause(): void;
   resume(): void;
+  /** Empties it (every key of every test before). */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,6 +93,14 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
       child = await launch(port, dir, options.password);
     },
     pause: () => child.kill('SIGSTOP'),
+    flush: async () => {
+      const client = new Redis(`redis://${auth}127.0.0.1:${port}`, { maxRetriesPerRequest: 1 });
+      try {
+        await client.flushall();
+      } finally {
+        client.disconnect();
+      }
+    },
     resume: () => child.kill('SIGCONT'),
     stop: async () => {
       child.kill('SIGCONT');

@@ -47,6 +47,8 @@ export async function startGatewayUnderTest(
       LOG_LEVEL: 'silent',
       // Identical purchases of one caller are sent on purpose; the double-submit rule is tested apart.
       DOUBLE_SUBMIT_WINDOW_MS: '0',
+      PURCHASES_IN_FLIGHT_PER_CALLER: '0',
+      WRITES_PER_MINUTE_PER_CALLER: '0',
       SHUTDOWN_GRACE_MS: '2000',
       ...env,
     });

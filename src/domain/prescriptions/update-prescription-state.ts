@@ -1,6 +1,11 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { Product, ProductsClient } from '../../upstreams/productos/productos-client.js';
-import type { Prescription, PrescriptionState, PrescriptionsClient } from '../../upstreams/recetas/recetas-client.js';
+import type {
+  Prescription,
+  PrescriptionState,
+  PrescriptionsClient,
+  RecetasApi,
+} from '../../upstreams/recetas/recetas-client.js';
 import type { UsersClient } from '../../upstreams/usuarios/usuarios-client.js';
 import { isAdmin, type RequestContext } from '../request-context.js';
 import { prescriptionDateProblem } from '../shared/dates.js';
@@ -41,15 +46,7 @@ export async function updatePrescriptionState(
   ctx: RequestContext,
 ): Promise<UpdatePrescriptionResult> {
   const admin = isAdmin(ctx);
-  // Rejecting and reopening are a pharmacist's decisions, never the patient's.
-  if (!admin && state !== 'validada') throw new GatewayError('FORBIDDEN', { text: 'forbidden.prescription_state' });
-  if (state !== 'validada' && deps.prescriptions.api === 'validar') {
-    throw new GatewayError('NOT_SUPPORTED', {
-      text: 'prescription.state_not_supported',
-      params: { estado: state.toUpperCase() },
-      details: { service: 'recetas', estadovalidacion: state.toUpperCase() },
-    });
-  }
+  assertStateRequestAllowed(deps.prescriptions.api, state, ctx);
 
   const receta = await deps.prescriptions.getPrescription(recetaId, ctx);
   // To a CLIENTE another patient's prescription does not exist: the same 404, no oracle.
@@ -80,6 +77,22 @@ export async function updatePrescriptionState(
   if (!answer.ok) throw invalid({ checks_fallidos: [answer.check] });
   warnOnServiceRewrite(deps.logger, receta, answer.receta, ctx.requestId);
   return validated(answer.receta, answer.receta.productos.length);
+}
+
+/**
+ * The checks that need no upstream call, in the contract's order: rejecting and reopening are a
+ * pharmacist's (ADMIN's) decisions, never the patient's (403); the `validar` service cannot set
+ * them at all (501).
+ */
+export function assertStateRequestAllowed(api: RecetasApi, state: PrescriptionState, ctx: RequestContext): void {
+  if (!isAdmin(ctx) && state !== 'validada') throw new GatewayError('FORBIDDEN', { text: 'forbidden.prescription_state' });
+  if (state !== 'validada' && api === 'validar') {
+    throw new GatewayError('NOT_SUPPORTED', {
+      text: 'prescription.state_not_supported',
+      params: { estado: state.toUpperCase() },
+      details: { service: 'recetas', estadovalidacion: state.toUpperCase() },
+    });
+  }
 }
 
 const validated = (receta: Prescription, productos_validados: number): UpdatePrescriptionResult => ({

@@ -3,6 +3,8 @@ import { UpstreamError } from '../../errors/upstream-error.js';
 import type { ProductsClient, Product } from '../../upstreams/productos/productos-client.js';
 import type { PrescriptionsClient, Prescription } from '../../upstreams/recetas/recetas-client.js';
 import type { UsersClient, Purchase } from '../../upstreams/usuarios/usuarios-client.js';
+import { errorFrom, type ErrorSnapshot } from '../../errors/error-snapshot.js';
+import type { CallerLimits, WriteTicket } from '../ports/caller-limits.js';
 import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import type { StockLocks } from '../ports/stock-locks.js';
 import type { RequestContext } from '../request-context.js';
@@ -32,6 +34,7 @@ export interface RegisterPurchaseDeps {
   prescriptions: PrescriptionsClient;
   stockLocks: StockLocks;
   idempotency: IdempotencyStore;
+  limits: CallerLimits;
   prescriptionValidityDays: number;
   upstreamTimeoutMs: number;
   /** An unkeyed purchase identical to one the caller sent this recently gets the first answer (0: off). */
@@ -63,8 +66,49 @@ export async function registerPurchase(
   const lines = mergeLines(input.lines);
   const fingerprint = purchaseFingerprint(lines);
   const slot = recordSlot(deps, input, fingerprint, ctx);
-  if (!slot) return { purchase: await attemptPurchase(deps, lines, ctx, { keyed: false }), replayed: false };
+  const caller = ctx.principal.dni;
 
+  // Limits come after validation; a replay is answered even over a limit and never counts.
+  const overLimit = async (error: unknown) => {
+    const replay = slot && isRateLimited(error) ? await replayOf(deps.idempotency, slot, fingerprint) : null;
+    if (replay) return replay;
+    throw error;
+  };
+  let ticket: WriteTicket;
+  try {
+    ticket = await deps.limits.countWrite(caller);
+  } catch (error) {
+    return overLimit(error);
+  }
+  let leave: () => Promise<void>;
+  try {
+    leave = await deps.limits.enterPurchase(caller);
+  } catch (error) {
+    await ticket.refund();
+    return overLimit(error);
+  }
+  try {
+    const outcome = slot
+      ? await runUnderRecord(deps, slot, fingerprint, lines, input, ctx)
+      : { purchase: await attemptPurchase(deps, lines, ctx, { keyed: false }), replayed: false };
+    if (outcome.replayed) await ticket.refund();
+    return outcome;
+  } catch (error) {
+    if ((error as { headers?: Record<string, string> }).headers?.['Idempotent-Replayed'] === 'true') await ticket.refund();
+    throw error;
+  } finally {
+    await leave();
+  }
+}
+
+function runUnderRecord(
+  deps: RegisterPurchaseDeps,
+  slot: RecordSlot,
+  fingerprint: string,
+  lines: PurchaseLine[],
+  input: RegisterPurchaseInput,
+  ctx: RequestContext,
+): Promise<{ purchase: RegisteredPurchase; replayed: boolean }> {
   return runRecorded(
     deps,
     slot,
@@ -78,6 +122,25 @@ export async function registerPurchase(
         replayed: boolean;
       } | null,
   );
+}
+
+const isRateLimited = (error: unknown) => error instanceof GatewayError && error.code === 'RATE_LIMITED';
+
+/** The answer a duplicate would replay right now, if its record holds one. */
+async function replayOf(
+  store: IdempotencyStore,
+  slot: RecordSlot,
+  fingerprint: string,
+): Promise<{ purchase: RegisteredPurchase; replayed: true } | null> {
+  const record = await store.get(slot.key);
+  if (!record || record.fingerprint !== fingerprint) return null;
+  if (record.state === 'succeeded' && record.answer?.kind === 'purchase') {
+    return { purchase: record.answer.purchase as RegisteredPurchase, replayed: true };
+  }
+  if (record.state === 'unknown' && !slot.keyed && record.answer?.kind === 'error') {
+    throw errorFrom(record.answer.error as ErrorSnapshot, { 'Idempotent-Replayed': 'true' });
+  }
+  return null;
 }
 
 const keyOf = (input: RegisterPurchaseInput) => (input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {});

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { COMMON_ERRORS, bearerSecurity, errorResponses } from '../shared/error-responses.js';
+import { COMMON_ERRORS, WRITE_ERRORS, bearerSecurity, errorResponses } from '../shared/error-responses.js';
 import { IntakeAnswerSchema, InvoiceBatchSchema, InvoiceHeadersSchema } from './invoices.schemas.js';
 
 export const submitInvoicesRoute = createRoute({
@@ -21,7 +21,7 @@ export const submitInvoicesRoute = createRoute({
   },
   responses: {
     202: { description: 'Enqueued', content: { 'application/json': { schema: IntakeAnswerSchema } } },
-    ...errorResponses([...COMMON_ERRORS, 409, 413, 415, 422], {
+    ...errorResponses([...COMMON_ERRORS, ...WRITE_ERRORS, 409, 413, 415, 422], {
       400: 'VALIDATION_ERROR: Idempotency-Key missing or malformed',
       409: 'DUPLICATE_REQUEST: the key was used in the last 24 h',
       422: 'VALIDATION_ERROR: invalid batch; details.issues lists every failing index.field (e.g. 3.rut_cliente)',

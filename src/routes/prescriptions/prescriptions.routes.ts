@@ -1,10 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { COMMON_ERRORS, bearerSecurity, errorResponses } from '../shared/error-responses.js';
+import { COMMON_ERRORS, WRITE_ERRORS, bearerSecurity, errorResponses } from '../shared/error-responses.js';
 import { RecetaParamsSchema, StateBodySchema, StateResultSchema } from './prescriptions.schemas.js';
 
 const responses = {
   200: { description: 'State changed', content: { 'application/json': { schema: StateResultSchema } } },
-  ...errorResponses([...COMMON_ERRORS, 403, 404, 413, 422, 501], {
+  ...errorResponses([...COMMON_ERRORS, ...WRITE_ERRORS, 403, 404, 413, 422, 501], {
     403: 'FORBIDDEN: a CLIENTE asked for RECHAZADA or PENDIENTE, or for anything on a rechazada prescription (pharmacist decisions)',
     404: "PRESCRIPTION_NOT_FOUND: unknown id, or (for a CLIENTE) another patient's prescription",
     422: 'PRESCRIPTION_INVALID: details.checks_fallidos names the failed checks (productos, medico, paciente, fecha, documento, servicio)',

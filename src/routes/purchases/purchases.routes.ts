@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { COMMON_ERRORS, bearerSecurity, errorResponses } from '../shared/error-responses.js';
+import { COMMON_ERRORS, WRITE_ERRORS, bearerSecurity, errorResponses } from '../shared/error-responses.js';
 import {
   PageQuerySchema,
   PurchaseBodySchema,
@@ -25,8 +25,11 @@ export const registerPurchaseRoute = createRoute({
   description:
     'Reads every product once and the caller\'s validated prescriptions in parallel; writes nothing unless every ' +
     'check passes. With an `Idempotency-Key`, a retry while the first is in flight or within 10 minutes after it ' +
-    'succeeded gets the first answer (header `Idempotent-Replayed: true`). On a registration timeout the stock ' +
-    'is not restored (outcome unknown) and the answer is 504.',
+    'succeeded gets the first answer (header `Idempotent-Replayed: true`), on any replica sharing REDIS_URL; the key ' +
+    'with another body is 422 IDEMPOTENCY_KEY_REUSED. Without a key, the same body sent again by the same caller ' +
+    'within DOUBLE_SUBMIT_WINDOW_MS gets the first answer too. On a registration timeout the stock is not restored ' +
+    '(outcome unknown) and the answer is 504; a keyed retry then replays the registration if it landed, or registers ' +
+    'reusing the stock already taken.',
   security: bearerSecurity,
   request: {
     headers: PurchaseHeadersSchema,
@@ -34,10 +37,11 @@ export const registerPurchaseRoute = createRoute({
   },
   responses: {
     201: { description: 'Registered', content: { 'application/json': { schema: RegisteredPurchaseSchema } } },
-    ...errorResponses([...COMMON_ERRORS, 404, 409, 413, 415, 422], {
+    ...errorResponses([...COMMON_ERRORS, ...WRITE_ERRORS, 404, 409, 413, 415, 422], {
       404: 'PRODUCT_NOT_FOUND (details.producto_id)',
       409: 'INSUFFICIENT_STOCK (details: producto_id, nombre, disponible, solicitado)',
-      422: 'PRESCRIPTION_REQUIRED (details.productos_sin_receta: product names)',
+      422: 'PRESCRIPTION_REQUIRED (details.productos_sin_receta: product names), or IDEMPOTENCY_KEY_REUSED (the key came with another body)',
+      429: 'RATE_LIMITED: PURCHASES_IN_FLIGHT_PER_CALLER (in_flight, Retry-After 1) or WRITES_PER_MINUTE_PER_CALLER (per_minute); replays are answered even over a limit',
     }),
   },
 });

@@ -21,6 +21,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE: body over the configured limit',
   415: 'UNSUPPORTED_MEDIA_TYPE: the body must be application/json',
   422: 'Unprocessable',
+  429: 'RATE_LIMITED: over a per-caller limit (details.limit: in_flight or per_minute); Retry-After says when a slot frees',
   500: 'INTERNAL: unexpected error',
   501: 'NOT_SUPPORTED: the configured upstream cannot do this',
   503: 'UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After)',
@@ -31,6 +32,7 @@ const header = (description: string) => ({ description, schema: { type: 'string'
 const REQUEST_ID = { 'X-Request-Id': header('Equals `requestId` in the body') };
 const HEADERS: Record<number, Record<string, ReturnType<typeof header>>> = {
   401: { ...REQUEST_ID, 'WWW-Authenticate': header('`Bearer`') },
+  429: { ...REQUEST_ID, 'Retry-After': header('Whole seconds until a slot frees (at least 1)') },
   503: { ...REQUEST_ID, 'Retry-After': header('Seconds to wait; for an open breaker, until its half-open trial') },
 };
 
@@ -46,6 +48,9 @@ export function errorResponses<S extends number>(statuses: readonly S[], overrid
     statuses.map((status) => [status, json(status, overrides[status] ?? DESCRIPTIONS[status] ?? 'Error')]),
   ) as Record<S, ReturnType<typeof json>>;
 }
+
+/** Responses of every write (they pass the per-caller write limit). */
+export const WRITE_ERRORS = [429] as const;
 
 /** Responses every authenticated upstream-backed route can give (403: an upstream refusing the caller). */
 export const COMMON_ERRORS = [400, 401, 403, 500, 503, 504] as const;

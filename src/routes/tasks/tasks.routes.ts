@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { COMMON_ERRORS, bearerSecurity, errorResponses } from '../shared/error-responses.js';
+import { COMMON_ERRORS, WRITE_ERRORS, bearerSecurity, errorResponses } from '../shared/error-responses.js';
 import {
   CreateTaskBodySchema,
   ExecutionAcceptedSchema,
@@ -33,7 +33,7 @@ export const createTaskRoute = createRoute({
   summary: 'Create an integration task (config validated before forwarding)',
   security: bearerSecurity,
   request: { body: { required: true, content: { 'application/json': { schema: CreateTaskBodySchema } } } },
-  responses: { 201: json(TaskSchema, 'Created'), ...errorResponses([...COMMON_ERRORS, 413, 415]) },
+  responses: { 201: json(TaskSchema, 'Created'), ...errorResponses([...COMMON_ERRORS, ...WRITE_ERRORS, 413, 415]) },
 });
 
 export const getTaskRoute = createRoute({
@@ -58,7 +58,7 @@ export const updateTaskRoute = createRoute({
     params: TaskIdParamsSchema,
     body: { required: true, content: { 'application/json': { schema: UpdateTaskBodySchema } } },
   },
-  responses: { 200: json(TaskSchema, 'Updated'), ...errorResponses([...COMMON_ERRORS, 404, 413, 415], notFound) },
+  responses: { 200: json(TaskSchema, 'Updated'), ...errorResponses([...COMMON_ERRORS, ...WRITE_ERRORS, 404, 413, 415], notFound) },
 });
 
 export const deleteTaskRoute = createRoute({
@@ -69,7 +69,7 @@ export const deleteTaskRoute = createRoute({
   summary: 'Delete a task',
   security: bearerSecurity,
   request: { params: TaskIdParamsSchema },
-  responses: { 204: { description: 'Deleted' }, ...errorResponses([...COMMON_ERRORS, 404], notFound) },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses([...COMMON_ERRORS, ...WRITE_ERRORS, 404], notFound) },
 });
 
 export const executeTaskRoute = createRoute({
@@ -82,6 +82,6 @@ export const executeTaskRoute = createRoute({
   request: { params: TaskIdParamsSchema },
   responses: {
     202: json(ExecutionAcceptedSchema, 'Enqueued'),
-    ...errorResponses([...COMMON_ERRORS, 404], notFound),
+    ...errorResponses([...COMMON_ERRORS, ...WRITE_ERRORS, 404], notFound),
   },
 });

@@ -45,6 +45,8 @@ export async function startGateway(urls: Record<ServiceName, string>, env: Recor
     // The chaos suites repeat identical purchases of one caller on purpose (fault after fault); the
     // double-submit rule is tested apart with its window on.
     DOUBLE_SUBMIT_WINDOW_MS: '0',
+    PURCHASES_IN_FLIGHT_PER_CALLER: '0',
+    WRITES_PER_MINUTE_PER_CALLER: '0',
     ...env,
   });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
