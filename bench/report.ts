@@ -53,6 +53,20 @@ export function renderReport(results: Measured[], run: RunInfo): string {
   check('gateway overhead on one forwarded call <= 1 ms at p50', forwarded && direct && overhead <= 1, `${fmt(overhead, 2)} ms (gateway ${fmt(forwarded?.p50 ?? NaN, 2)} vs direct ${fmt(direct?.p50 ?? NaN, 2)} ms)`);
   const open = by('breaker open: gateway');
   check('breaker open: p99 < 5 ms with zero upstream calls', open && open.p99 < 5 && open.upstreamCallsPerRequest === 0, `p99 ${fmt(open?.p99 ?? NaN, 2)} ms, ${fmt(open?.upstreamCallsPerRequest ?? NaN, 2)} calls per request`);
+  const memoryBuy = by('POST /compras 1 line: gateway');
+  const redisBuy = by('POST /compras 1 line: gateway, redis store');
+  const redisOverhead = memoryBuy && redisBuy ? redisBuy.p50 - memoryBuy.p50 : NaN;
+  check('redis store: overhead per purchase < 1 ms at p50', memoryBuy && redisBuy && redisOverhead < 1, `${fmt(redisOverhead, 2)} ms (redis ${fmt(redisBuy?.p50 ?? NaN, 2)} vs memory ${fmt(memoryBuy?.p50 ?? NaN, 2)} ms)`);
+  const keyedMemory = by('POST /compras 1 line: gateway, keyed');
+  const keyedRedis = by('POST /compras 1 line: gateway, redis store, keyed');
+  if (keyedMemory && keyedRedis) {
+    checks.push(`| keyed purchase, redis vs memory (reported, no target) | - | ${fmt(keyedRedis.p50 - keyedMemory.p50, 2)} ms at p50 (redis ${fmt(keyedRedis.p50, 2)} vs memory ${fmt(keyedMemory.p50, 2)} ms; the key adds the history read) |`);
+  }
+  const oneProcess = by('POST /compras 10 lines: gateway, 10 buyers of the same products');
+  const threeProcesses = by('POST /compras 10 lines: 3 processes, redis store, 10 buyers of the same products');
+  if (oneProcess && threeProcesses) {
+    checks.push(`| 3 processes + redis vs 1 process, 10 buyers of the same products (reported, no target) | - | ${fmt(threeProcesses.requestsPerSecond / oneProcess.requestsPerSecond, 2)}x the throughput (${fmt(threeProcesses.requestsPerSecond, 1)} vs ${fmt(oneProcess.requestsPerSecond, 1)} req/s), p50 ${fmt(threeProcesses.p50, 1)} vs ${fmt(oneProcess.p50, 1)} ms: one lock per product serialises them whatever the process count |`);
+  }
   const wide = by('compras/me: gateway, 200 connections');
   check('peak RSS < 150 MB with 200 connections', wide && wide.peakRssMb < 150, `${wide?.peakRssMb ?? 'n/a'} MB`);
 
@@ -111,6 +125,9 @@ ${why.length > 0 ? `\n### Why the misses\n\n${why.join('\n')}\n` : ''}
 Baselines: "bare node:http" answers the health JSON with nothing else; "direct" makes the same
 upstream calls with the same client (undici Pool) and no framework, validation or auth; "naive
 sequential" performs the 10-line purchase one upstream call after another. "ky+fetch" is the same
-gateway with \`UPSTREAM_HTTP_CLIENT=fetch\`. "2 workers" is \`WORKERS=2\` (node:cluster).
+gateway with \`UPSTREAM_HTTP_CLIENT=fetch\`. "2 workers" is \`WORKERS=2\` (node:cluster) sharing a private
+redis-server, as WORKERS > 1 requires; "redis store" rows set \`REDIS_URL\` to it. One caller sends
+every request, so \`DOUBLE_SUBMIT_WINDOW_MS\`, \`PURCHASES_IN_FLIGHT_PER_CALLER\` and
+\`WRITES_PER_MINUTE_PER_CALLER\` are 0 (off) for every gateway of the run.
 `;
 }

@@ -7,6 +7,7 @@ import { childPids, freePort, peakRssMb, resetPeakRss, startGateway, startJsonCh
 import { idempotencyKey, scenarios, type Scenario, type Target } from './scenarios.js';
 import { renderReport, type Measured } from './report.js';
 import { upstreamUrlEnv } from '../src/config/config.js';
+import { startRedis } from '../scripts/dev/redis-server.js';
 
 /**
  * `npm run bench`: the gateway, its mock upstreams and the baselines each in their own process
@@ -19,6 +20,8 @@ const warmupS = Number(process.env.BENCH_WARMUP_S ?? 1);
 const only = process.env.BENCH_ONLY;
 
 const secret = randomBytes(32).toString('hex');
+// The shared store of the scale-out rows (and of WORKERS > 1, which needs one).
+const redis = await startRedis();
 const upstreams = await startJsonChild<{ urls: Record<string, string> }>('dist/bench/bench-upstreams.js', [secret, '0']);
 const baseline = await startJsonChild<{ url: string }>('dist/bench/baselines.js', [JSON.stringify(upstreams.info.urls)]);
 const gatewayEnv = {
@@ -26,19 +29,37 @@ const gatewayEnv = {
   ...upstreamUrlEnv(upstreams.info.urls),
   LOG_LEVEL: 'warn',
   BREAKER_RESET_TIMEOUT_MS: '60000',
+  // One caller sends every request of a scenario, many of them identical purchases on purpose:
+  // the double-submit rule and the per-caller limits would answer most of them 201-replayed or
+  // 429 instead of measuring purchases, so they are off here (as the contract allows).
+  DOUBLE_SUBMIT_WINDOW_MS: '0',
+  PURCHASES_IN_FLIGHT_PER_CALLER: '0',
+  WRITES_PER_MINUTE_PER_CALLER: '0',
 };
-const ports = { gateway: await freePort(), fetch: await freePort(), cluster: await freePort(), fresh: await freePort() };
+const redisEnv = { ...gatewayEnv, REDIS_URL: redis.url };
+const ports = {
+  gateway: await freePort(),
+  fetch: await freePort(),
+  cluster: await freePort(),
+  fresh: await freePort(),
+  redis: await freePort(),
+  redis3: await freePort(),
+};
 const gateways: Record<Exclude<Target, 'baseline'>, Child> = {
   gateway: await startGateway(gatewayEnv, ports.gateway),
   'gateway-fetch': await startGateway({ ...gatewayEnv, UPSTREAM_HTTP_CLIENT: 'fetch' }, ports.fetch),
-  'gateway-cluster': await startGateway({ ...gatewayEnv, WORKERS: '2' }, ports.cluster),
+  'gateway-cluster': await startGateway({ ...redisEnv, WORKERS: '2' }, ports.cluster),
   'gateway-fresh': await startGateway(gatewayEnv, ports.fresh),
+  'gateway-redis': await startGateway(redisEnv, ports.redis),
+  'gateway-redis-3': await startGateway({ ...redisEnv, WORKERS: '3' }, ports.redis3),
 };
 const origin: Record<Target, string> = {
   gateway: `http://127.0.0.1:${ports.gateway}`,
   'gateway-fetch': `http://127.0.0.1:${ports.fetch}`,
   'gateway-cluster': `http://127.0.0.1:${ports.cluster}`,
   'gateway-fresh': `http://127.0.0.1:${ports.fresh}`,
+  'gateway-redis': `http://127.0.0.1:${ports.redis}`,
+  'gateway-redis-3': `http://127.0.0.1:${ports.redis3}`,
   baseline: baseline.info.url,
 };
 const tokens = {
@@ -112,6 +133,7 @@ for (const scenario of scenarios(latencyMs).filter((s) => !only || s.name.includ
 }
 
 await Promise.all([...Object.values(gateways), upstreams.child, baseline.child].map((child) => child.stop()));
+await redis.stop();
 
 const report = renderReport(results, {
   latencyMs,

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { BENCH_PRODUCTS } from './bench-data.js';
 
-export type Target = 'gateway' | 'gateway-fetch' | 'gateway-cluster' | 'gateway-fresh' | 'baseline';
+export type Target =
+  | 'gateway'
+  | 'gateway-fetch'
+  | 'gateway-cluster'
+  | 'gateway-fresh'
+  | 'gateway-redis'
+  | 'gateway-redis-3'
+  | 'baseline';
 
 export interface Scenario {
   name: string;
@@ -55,6 +62,12 @@ export function scenarios(latencyMs: number): Scenario[] {
     { name: 'POST /compras 10 lines: naive sequential', target: 'baseline', latencyMs: L, method: 'POST', path: '/naive/compras', token: 'cliente', body: { productos: lines(10) }, connections: 1 },
     { name: 'POST /compras 10 lines: gateway', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(10) }, connections: 1 },
     { name: 'POST /compras 10 lines: gateway, 10 buyers of the same products', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(10) }, connections: 10 },
+    // The shared store: the same purchases with REDIS_URL (locks and records in Redis), in one
+    // process and in three (WORKERS=3) sharing it.
+    { name: 'POST /compras 1 line: gateway, redis store', target: 'gateway-redis', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, connections: 1 },
+    { name: 'POST /compras 1 line: gateway, redis store, keyed', target: 'gateway-redis', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, uniqueKey: true, connections: 1 },
+    { name: 'POST /compras 1 line: gateway, keyed', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, uniqueKey: true, connections: 1 },
+    { name: 'POST /compras 10 lines: 3 processes, redis store, 10 buyers of the same products', target: 'gateway-redis-3', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(10) }, connections: 10 },
     { name: 'PUT /recetas/estado VALIDADA: gateway', target: 'gateway', latencyMs: L, method: 'PUT', path: `/api/orchestrator/recetas/estado/${PRESCRIPTION}`, token: 'cliente', body: { estadovalidacion: 'VALIDADA' }, connections: 10 },
     { name: 'POST /facturas 100 invoices: gateway', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/facturas', token: 'cliente', body: invoices(100), uniqueKey: true, connections: 10 },
     { name: 'breaker open: gateway', target: 'gateway', latencyMs: L, method: 'PUT', path: `/api/orchestrator/recetas/estado/${PRESCRIPTION}`, token: 'cliente', body: { estadovalidacion: 'VALIDADA' }, connections: 10, openBreaker: true },

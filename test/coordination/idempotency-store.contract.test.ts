@@ -6,7 +6,7 @@ import { connectRedis, type RedisConnection } from '../../src/coordination/redis
 import { RedisIdempotencyStore } from '../../src/coordination/redis/redis-idempotency-store.js';
 import type { IdempotencyStore, PurchaseRecord } from '../../src/domain/ports/idempotency-store.js';
 import { UpstreamError } from '../../src/errors/upstream-error.js';
-import { startRedis, type RedisUnderTest } from '../helpers/redis-server.js';
+import { startRedis, type RedisUnderTest } from '../../scripts/dev/redis-server.js';
 
 const quietLogger = { error: () => {}, warn: () => {}, info: () => {} };
 const PREFIX = 'idem-contract:';

@@ -9,7 +9,7 @@ import { RedisStockLocks } from '../../src/coordination/redis/redis-stock-locks.
 import type { StockLocks } from '../../src/domain/ports/stock-locks.js';
 import { GatewayError } from '../../src/errors/gateway-error.js';
 import { UpstreamError } from '../../src/errors/upstream-error.js';
-import { startRedis, type RedisUnderTest } from '../helpers/redis-server.js';
+import { startRedis, type RedisUnderTest } from '../../scripts/dev/redis-server.js';
 
 const quietLogger = { error: () => {}, warn: () => {}, info: () => {} };
 const PREFIX = 'contract:';

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MockUpstreams } from '../../mocks/index.js';
 import type { RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
-import { startRedis, type RedisUnderTest } from '../helpers/redis-server.js';
+import { startRedis, type RedisUnderTest } from '../../scripts/dev/redis-server.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from './helpers/e2e.js';
 import { customerTokens, startGatewayProcess, startUpstreamServers, type GatewayProcess } from './helpers/gateway-processes.js';
 

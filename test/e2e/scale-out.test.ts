@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../mocks/index.js';
 import type { RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
-import { startRedis, type RedisUnderTest } from '../helpers/redis-server.js';
+import { startRedis, type RedisUnderTest } from '../../scripts/dev/redis-server.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt, waitFor } from './helpers/e2e.js';
 import { buy, customerTokens, startGatewayProcess, startUpstreamServers, statusCounts, type GatewayProcess } from './helpers/gateway-processes.js';
 import type { MockUpstreams } from '../../mocks/index.js';

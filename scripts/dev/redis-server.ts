@@ -1,4 +1,4 @@
-// A private redis-server (Debian's package) for the tests that need a real shared store: a free
+// A private redis-server (Debian's package) for the tests and benchmarks that need a real shared store: a free
 // loopback port, no persistence, its own temporary directory, and killed with the test process
 // (setpriv --pdeathsig) so no server outlives a crashed run.
 import { spawn, type ChildProcess } from 'node:child_process';
