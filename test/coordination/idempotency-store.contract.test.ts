@@ -1,28 +1,14 @@
 // One contract for both IdempotencyStore adapters: in the process and in a real Redis.
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryIdempotencyStore } from '../../src/coordination/memory/memory-idempotency-store.js';
-import { connectRedis, type RedisConnection } from '../../src/coordination/redis/redis-connection.js';
 import { RedisIdempotencyStore } from '../../src/coordination/redis/redis-idempotency-store.js';
 import type { IdempotencyStore, PurchaseRecord } from '../../src/domain/ports/idempotency-store.js';
 import { UpstreamError } from '../../src/errors/upstream-error.js';
-import { startRedis, type RedisUnderTest } from '../../scripts/dev/redis-server.js';
+import { connectTo, sleep, useRedisFixture, waitUntilUp } from './redis-fixture.js';
 
-const quietLogger = { error: () => {}, warn: () => {}, info: () => {} };
 const PREFIX = 'idem-contract:';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-let redis: RedisUnderTest;
-let connection: RedisConnection;
-beforeAll(async () => {
-  redis = await startRedis();
-  connection = connectRedis(redis.url, PREFIX, quietLogger);
-  while (connection.status() !== 'up') await sleep(20);
-});
-afterAll(async () => {
-  await connection.close();
-  await redis.stop();
-});
+const fixture = useRedisFixture(PREFIX);
 
 const record = (owner: string, state: PurchaseRecord['state'] = 'in_flight'): PurchaseRecord => ({
   state,
@@ -37,7 +23,7 @@ const freshKey = () => `k${++n}`;
 
 describe.each<[string, () => IdempotencyStore]>([
   ['memory', () => new MemoryIdempotencyStore()],
-  ['redis', () => new RedisIdempotencyStore(connection)],
+  ['redis', () => new RedisIdempotencyStore(fixture.connection)],
 ])('IdempotencyStore contract (%s)', (_name, create) => {
   it('claims an absent key once: a second claim sees the first record', async () => {
     const store = create();
@@ -71,8 +57,8 @@ describe.each<[string, () => IdempotencyStore]>([
 
 describe('Redis IdempotencyStore only', () => {
   it('writes every record under REDIS_KEY_PREFIX with a TTL', async () => {
-    const store = new RedisIdempotencyStore(connection);
-    const raw = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    const store = new RedisIdempotencyStore(fixture.connection);
+    const raw = new Redis(fixture.redis.url, { maxRetriesPerRequest: 1 });
     try {
       await store.claim('prefixed', record('a'), 4000);
       const ttl = await raw.pttl(`${PREFIX}idem:prefixed`);
@@ -84,10 +70,9 @@ describe('Redis IdempotencyStore only', () => {
   });
 
   it('fails fast with 503 redis when Redis is gone', async () => {
-    const conn = connectRedis(redis.url, 'idem-outage:', quietLogger);
-    while (conn.status() !== 'up') await sleep(20);
+    const conn = await connectTo(fixture.redis, 'idem-outage:');
     const store = new RedisIdempotencyStore(conn);
-    await redis.kill();
+    await fixture.redis.kill();
     try {
       const started = Date.now();
       const error = await store.claim('x', record('a'), 5000).catch((caught: unknown) => caught);
@@ -95,9 +80,9 @@ describe('Redis IdempotencyStore only', () => {
       expect(error).toBeInstanceOf(UpstreamError);
       expect(error).toMatchObject({ service: 'redis', kind: 'unavailable' });
     } finally {
-      await redis.restart();
+      await fixture.redis.restart();
       await conn.close();
     }
-    while (connection.status() !== 'up') await sleep(20);
+    await waitUntilUp(fixture.connection);
   });
 });

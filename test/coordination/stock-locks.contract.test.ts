@@ -2,43 +2,21 @@
 // redis-server). Each case runs against both; Redis-only guarantees (token-checked release,
 // expiry, prefix, outage) follow.
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KeyedMutex } from '../../src/coordination/memory/keyed-mutex.js';
-import { connectRedis, type RedisConnection } from '../../src/coordination/redis/redis-connection.js';
 import { RedisStockLocks } from '../../src/coordination/redis/redis-stock-locks.js';
 import type { StockLocks } from '../../src/domain/ports/stock-locks.js';
 import { GatewayError } from '../../src/errors/gateway-error.js';
 import { UpstreamError } from '../../src/errors/upstream-error.js';
-import { startRedis, type RedisUnderTest } from '../../scripts/dev/redis-server.js';
+import { connectTo, sleep, useRedisFixture, waitUntilUp } from './redis-fixture.js';
 
-const quietLogger = { error: () => {}, warn: () => {}, info: () => {} };
 const PREFIX = 'contract:';
 const far = () => Date.now() + 10_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-let redis: RedisUnderTest;
-let connection: RedisConnection;
-beforeAll(async () => {
-  redis = await startRedis();
-  connection = connectRedis(redis.url, PREFIX, quietLogger);
-  await waitUntilUp(connection);
-});
-afterAll(async () => {
-  await connection.close();
-  await redis.stop();
-});
-
-async function waitUntilUp(conn: RedisConnection, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (conn.status() !== 'up') {
-    if (Date.now() > deadline) throw new Error('redis never came up');
-    await sleep(20);
-  }
-}
+const fixture = useRedisFixture(PREFIX);
 
 const adapters: Array<[string, () => StockLocks]> = [
   ['memory', () => new KeyedMutex()],
-  ['redis', () => new RedisStockLocks(connection, 15_000)],
+  ['redis', () => new RedisStockLocks(fixture.connection, 15_000)],
 ];
 
 describe.each(adapters)('StockLocks contract (%s)', (_name, create) => {
@@ -96,10 +74,10 @@ describe.each(adapters)('StockLocks contract (%s)', (_name, create) => {
 });
 
 describe('Redis StockLocks only', () => {
-  const raw = () => new Redis(redis.url, { lazyConnect: false, maxRetriesPerRequest: 1 });
+  const raw = () => new Redis(fixture.redis.url, { lazyConnect: false, maxRetriesPerRequest: 1 });
 
   it('never lets two processes (two adapters on one Redis) overlap on a key: no lost update', async () => {
-    const [first, second] = [new RedisStockLocks(connection, 5000), new RedisStockLocks(connection, 5000)];
+    const [first, second] = [new RedisStockLocks(fixture.connection, 5000), new RedisStockLocks(fixture.connection, 5000)];
     let stock = 1000;
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
@@ -114,7 +92,7 @@ describe('Redis StockLocks only', () => {
   });
 
   it('writes every key under REDIS_KEY_PREFIX and with a TTL of at most the configured one', async () => {
-    const locks = new RedisStockLocks(connection, 3000);
+    const locks = new RedisStockLocks(fixture.connection, 3000);
     const client = raw();
     try {
       await locks.withLocks(['21', '22'], far(), async () => {
@@ -133,8 +111,8 @@ describe('Redis StockLocks only', () => {
   });
 
   it("lets a lock expire by itself and never lets a late holder release its successor's lock", async () => {
-    const shortLived = new RedisStockLocks(connection, 150);
-    const normal = new RedisStockLocks(connection, 5000);
+    const shortLived = new RedisStockLocks(fixture.connection, 150);
+    const normal = new RedisStockLocks(fixture.connection, 5000);
     const events: string[] = [];
     // The first holder outlives its TTL (a stalled process)...
     const stale = shortLived.withLocks(['31'], far(), async () => {
@@ -156,10 +134,9 @@ describe('Redis StockLocks only', () => {
   });
 
   it('answers 503 redis within a second when Redis is unreachable, and runs no work; recovers once it is back', async () => {
-    const conn = connectRedis(redis.url, 'outage:', quietLogger);
-    await waitUntilUp(conn);
+    const conn = await connectTo(fixture.redis, 'outage:');
     const locks = new RedisStockLocks(conn, 5000);
-    await redis.kill();
+    await fixture.redis.kill();
     try {
       let ran = false;
       const started = Date.now();
@@ -170,26 +147,25 @@ describe('Redis StockLocks only', () => {
       expect(ran).toBe(false);
       expect(conn.status()).toBe('down');
     } finally {
-      await redis.restart();
+      await fixture.redis.restart();
     }
     await waitUntilUp(conn);
     expect(await locks.withLocks(['41'], far(), async () => 'again')).toBe('again');
-    await waitUntilUp(connection);
+    await waitUntilUp(fixture.connection);
     await conn.close();
   });
 
   it('answers 503 redis within a second when Redis is frozen (slow, not gone)', async () => {
-    const conn = connectRedis(redis.url, 'frozen:', quietLogger);
-    await waitUntilUp(conn);
+    const conn = await connectTo(fixture.redis, 'frozen:');
     const locks = new RedisStockLocks(conn, 5000);
-    redis.pause();
+    fixture.redis.pause();
     try {
       const started = Date.now();
       const error = await locks.withLocks(['51'], far(), async () => 'never').catch((caught: unknown) => caught);
       expect(Date.now() - started).toBeLessThan(1000);
       expect(error).toMatchObject({ service: 'redis' });
     } finally {
-      redis.resume();
+      fixture.redis.resume();
     }
     await waitUntilUp(conn);
     await conn.close();

@@ -1,59 +1,31 @@
 // Idempotency held across gateway processes that share one Redis: a retry landing on another
 // replica replays (or waits for) the first attempt, a reused key with another body is refused,
 // a double click is one purchase, and an unknown outcome then a retry never takes stock twice.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MockUpstreams } from '../../mocks/index.js';
-import type { RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
-import { startRedis, type RedisUnderTest } from '../../scripts/dev/redis-server.js';
-import { BUILD_TIMEOUT_MS, ensureBuilt } from './helpers/e2e.js';
-import { customerTokens, startGatewayProcess, startUpstreamServers, type GatewayProcess } from './helpers/gateway-processes.js';
+import { describe, expect, it } from 'vitest';
+import { useScaleOutWorld, type GatewayProcess } from './helpers/gateway-processes.js';
 
 const PARACETAMOL = 1;
 const BASE_ENV = { UPSTREAM_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '3000', DOUBLE_SUBMIT_WINDOW_MS: '0' };
 
-let redis: RedisUnderTest;
-let mocks: MockUpstreams;
-let servers: RunningMockServers;
-let token: string;
-const running: GatewayProcess[] = [];
-
-beforeAll(async () => {
-  await ensureBuilt();
-  redis = await startRedis();
-  ({ mocks, servers } = await startUpstreamServers());
-  [token] = (await customerTokens()) as [string];
-}, BUILD_TIMEOUT_MS);
-afterAll(async () => {
-  await servers?.close();
-  await redis?.stop();
-});
-beforeEach(async () => {
-  mocks.reset();
-  await redis.flush();
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((gateway) => gateway.proc.kill()));
-});
+const world = useScaleOutWorld();
 
 async function twoReplicas(env: Record<string, string> = {}): Promise<[GatewayProcess, GatewayProcess]> {
-  const pair = await Promise.all([0, 1].map(() => startGatewayProcess(servers, { ...BASE_ENV, REDIS_URL: redis.url, ...env })));
-  running.push(...pair);
-  return pair as [GatewayProcess, GatewayProcess];
+  return (await world.start(2, { ...BASE_ENV, REDIS_URL: world.redis.url, ...env })) as [GatewayProcess, GatewayProcess];
 }
 
 async function buy(gateway: GatewayProcess, body: unknown, key?: string) {
   const response = await fetch(`${gateway.api}/compras`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+    headers: { authorization: `Bearer ${world.tokens[0]}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
     body: JSON.stringify(body),
   });
   return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: (await response.json()) as Record<string, unknown> };
 }
 
 const ONE = { productos: [{ producto_id: PARACETAMOL, cantidad: 2 }] };
-const registrations = () => mocks.calls('usuarios').filter((call) => call.method === 'POST' && call.path === '/api/compras');
-const stockWrites = () => mocks.calls('productos').filter((call) => call.method === 'PUT');
-const anaPurchases = () => mocks.state.data.usuarios.compras.filter((compra) => compra.usuarioId === 3);
+const registrations = () => world.mocks.calls('usuarios').filter((call) => call.method === 'POST' && call.path === '/api/compras');
+const stockWrites = () => world.mocks.calls('productos').filter((call) => call.method === 'PUT');
+const anaPurchases = () => world.mocks.state.data.usuarios.compras.filter((compra) => compra.usuarioId === 3);
 
 describe('keyed purchases across two replicas', () => {
   it('replays on the other replica after the first succeeded', async () => {
@@ -67,7 +39,7 @@ describe('keyed purchases across two replicas', () => {
 
   it('makes a retry on the other replica wait for the attempt in flight and get its answer', async () => {
     const [a, b] = await twoReplicas();
-    mocks.setFaults('usuarios', [{ method: 'POST', path: '/api/compras', fault: 'latency', latencyMs: 300, times: 1 }]);
+    world.mocks.setFaults('usuarios', [{ method: 'POST', path: '/api/compras', fault: 'latency', latencyMs: 300, times: 1 }]);
     const first = buy(a, ONE, 'cross-2');
     await new Promise((resolve) => setTimeout(resolve, 100));
     const retry = await buy(b, ONE, 'cross-2');
@@ -90,19 +62,19 @@ describe('an unknown outcome, then a retry on the other replica', () => {
   it('replays the registration that landed late: one purchase, one decrement', async () => {
     const [a, b] = await twoReplicas();
     // The service applies the registration 700 ms in, after the gateway gave up at 500 ms.
-    mocks.setFaults('usuarios', [{ method: 'POST', path: '/api/compras', fault: 'late-apply', latencyMs: 700, times: 1 }]);
+    world.mocks.setFaults('usuarios', [{ method: 'POST', path: '/api/compras', fault: 'late-apply', latencyMs: 700, times: 1 }]);
     const first = await buy(a, ONE, 'late-x');
     expect(first.status).toBe(504);
     const retry = await buy(b, ONE, 'late-x');
     expect([retry.status, retry.replayed]).toEqual([201, 'true']);
     expect(anaPurchases()).toHaveLength(4);
     expect(stockWrites()).toHaveLength(1);
-    expect(mocks.state.data.productos.items.find((item) => item.id === PARACETAMOL)?.stock).toBe(98);
+    expect(world.mocks.state.data.productos.items.find((item) => item.id === PARACETAMOL)?.stock).toBe(98);
   }, 30_000);
 
   it('registers now, reusing the stock taken, when the first registration never landed', async () => {
     const [a, b] = await twoReplicas();
-    mocks.setFaults('usuarios', [{ method: 'POST', path: '/api/compras', fault: 'hang', times: 1 }]);
+    world.mocks.setFaults('usuarios', [{ method: 'POST', path: '/api/compras', fault: 'hang', times: 1 }]);
     expect((await buy(a, ONE, 'lost-x')).status).toBe(504);
     const retry = await buy(b, ONE, 'lost-x');
     expect([retry.status, retry.replayed]).toEqual([201, null]);

@@ -1,13 +1,11 @@
 // Several gateway processes sharing one real Redis never oversell; Redis trouble fails only the
 // purchases that need it, fast, and they recover without a restart. The mock upstreams run in this
 // process, the gateways as child processes, a private redis-server beside them.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../mocks/index.js';
-import type { RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
-import { startRedis, type RedisUnderTest } from '../../scripts/dev/redis-server.js';
-import { BUILD_TIMEOUT_MS, ensureBuilt, waitFor } from './helpers/e2e.js';
-import { buy, customerTokens, startGatewayProcess, startUpstreamServers, statusCounts, type GatewayProcess } from './helpers/gateway-processes.js';
-import type { MockUpstreams } from '../../mocks/index.js';
+import { startRedis } from '../../scripts/dev/redis-server.js';
+import { waitFor } from './helpers/e2e.js';
+import { buy, statusCounts, useScaleOutWorld, type GatewayProcess } from './helpers/gateway-processes.js';
 
 const IBUPROFENO = 2;
 /** Budgets that fit 200 purchases queued on one product's lock; the per-caller limits are off on purpose. */
@@ -20,51 +18,22 @@ const CONCURRENCY_ENV = {
   WRITES_PER_MINUTE_PER_CALLER: '0',
 };
 
-let redis: RedisUnderTest;
-let mocks: MockUpstreams;
-let servers: RunningMockServers;
-let tokens: string[];
-const gateways: GatewayProcess[] = [];
-
-beforeAll(async () => {
-  await ensureBuilt();
-  redis = await startRedis();
-  ({ mocks, servers } = await startUpstreamServers());
-  tokens = await customerTokens();
-}, BUILD_TIMEOUT_MS);
-
-afterAll(async () => {
-  await servers?.close();
-  await redis?.stop();
-});
-
-beforeEach(async () => {
-  mocks.reset();
-  await redis.flush();
-});
-afterEach(async () => {
-  await Promise.all(gateways.splice(0).map((gateway) => gateway.proc.kill()));
-});
-
-async function gatewaysWith(count: number, env: Record<string, string>): Promise<GatewayProcess[]> {
-  const started = await Promise.all(Array.from({ length: count }, () => startGatewayProcess(servers, env)));
-  gateways.push(...started);
-  return started;
-}
+const world = useScaleOutWorld();
+const gatewaysWith = (count: number, env: Record<string, string>) => world.start(count, env);
 
 const setStock = (id: number, stock: number) => {
-  const product = mocks.state.data.productos.items.find((item) => item.id === id);
+  const product = world.mocks.state.data.productos.items.find((item) => item.id === id);
   if (!product) throw new Error('seed changed');
   product.stock = stock;
 };
-const stockOf = (id: number) => mocks.state.data.productos.items.find((item) => item.id === id)?.stock;
-const registrations = () => mocks.calls('usuarios').filter((call: RecordedCall) => call.method === 'POST' && call.path === '/api/compras');
-const writes = () => mocks.calls().filter((call) => call.method !== 'GET');
+const stockOf = (id: number) => world.mocks.state.data.productos.items.find((item) => item.id === id)?.stock;
+const registrations = () => world.mocks.calls('usuarios').filter((call: RecordedCall) => call.method === 'POST' && call.path === '/api/compras');
+const writes = () => world.mocks.calls().filter((call) => call.method !== 'GET');
 
 async function twoHundredBuyersOfFifty(apis: string[]) {
   setStock(IBUPROFENO, 50);
   const answers = await Promise.all(
-    Array.from({ length: 200 }, (_, i) => buy(apis[i % apis.length] as string, tokens[i % tokens.length] as string, IBUPROFENO)),
+    Array.from({ length: 200 }, (_, i) => buy(apis[i % apis.length] as string, world.tokens[i % world.tokens.length] as string, IBUPROFENO)),
   );
   expect(answers.filter((answer) => answer.status >= 500).map((answer) => answer.body)).toEqual([]);
   expect(statusCounts(answers)).toEqual({ 201: 50, 409: 150 });
@@ -74,12 +43,12 @@ async function twoHundredBuyersOfFifty(apis: string[]) {
 
 describe('one Redis shared by several processes', () => {
   it('three gateway processes: 200 concurrent one-unit buyers of a stock of 50 sell exactly 50', async () => {
-    const started = await gatewaysWith(3, { ...CONCURRENCY_ENV, REDIS_URL: redis.url });
+    const started = await gatewaysWith(3, { ...CONCURRENCY_ENV, REDIS_URL: world.redis.url });
     await twoHundredBuyersOfFifty(started.map((gateway) => gateway.api));
   }, 90_000);
 
   it('WORKERS=3 on one port: the same 200 buyers sell exactly 50', async () => {
-    const [cluster] = await gatewaysWith(1, { ...CONCURRENCY_ENV, REDIS_URL: redis.url, WORKERS: '3' });
+    const [cluster] = await gatewaysWith(1, { ...CONCURRENCY_ENV, REDIS_URL: world.redis.url, WORKERS: '3' });
     await twoHundredBuyersOfFifty([(cluster as GatewayProcess).api]);
   }, 90_000);
 
@@ -93,25 +62,25 @@ describe('one Redis shared by several processes', () => {
   });
 
   it('frees a product locked by a process killed mid-purchase once the lock expires by itself', async () => {
-    const env = { UPSTREAM_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1500', REDIS_URL: redis.url };
+    const env = { UPSTREAM_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1500', REDIS_URL: world.redis.url };
     const [victim, survivor] = await gatewaysWith(2, env);
     if (!victim || !survivor) throw new Error('two gateways expected');
     // The victim holds the lock while its stock write hangs, then dies without releasing it.
-    mocks.setFaults('productos', [{ method: 'PUT', path: `/api/productos/${IBUPROFENO}`, fault: 'hang' }]);
-    const held = buy(victim.api, tokens[0] as string, IBUPROFENO).catch(() => undefined);
-    await waitFor(() => mocks.calls('productos').some((call) => call.method === 'PUT'), { what: 'the hanging stock write' });
+    world.mocks.setFaults('productos', [{ method: 'PUT', path: `/api/productos/${IBUPROFENO}`, fault: 'hang' }]);
+    const held = buy(victim.api, world.tokens[0] as string, IBUPROFENO).catch(() => undefined);
+    await waitFor(() => world.mocks.calls('productos').some((call) => call.method === 'PUT'), { what: 'the hanging stock write' });
     const lockedAt = Date.now();
     await victim.proc.kill();
     await held;
-    mocks.setFaults('productos', []);
+    world.mocks.setFaults('productos', []);
 
     // The lock lives REQUEST_TIMEOUT_MS + 5 s = 6.5 s: until then the survivor's purchases wait and time out.
-    const early = await buy(survivor.api, tokens[1] as string, IBUPROFENO);
+    const early = await buy(survivor.api, world.tokens[1] as string, IBUPROFENO);
     expect(early.status).toBe(504);
     expect(early.body).toMatchObject({ code: 'UPSTREAM_TIMEOUT', details: { stage: 'stock_lock' } });
     const sold = await waitFor(
       async () => {
-        const answer = await buy(survivor.api, tokens[1] as string, IBUPROFENO);
+        const answer = await buy(survivor.api, world.tokens[1] as string, IBUPROFENO);
         return answer.status === 201 ? Date.now() : undefined;
       },
       { timeoutMs: 12_000, intervalMs: 200, what: 'the expired lock' },
@@ -123,33 +92,33 @@ describe('one Redis shared by several processes', () => {
 
 describe('Redis trouble', () => {
   it('fails purchases with 503 redis within a second and writes nothing; reads go on; purchases recover within 5 s of Redis returning', async () => {
-    const [gateway] = await gatewaysWith(1, { REDIS_URL: redis.url });
+    const [gateway] = await gatewaysWith(1, { REDIS_URL: world.redis.url });
     if (!gateway) throw new Error('a gateway expected');
-    expect((await buy(gateway.api, tokens[0] as string, IBUPROFENO)).status).toBe(201);
-    await redis.kill();
+    expect((await buy(gateway.api, world.tokens[0] as string, IBUPROFENO)).status).toBe(201);
+    await world.redis.kill();
     try {
-      mocks.reset();
+      world.mocks.reset();
       const started = Date.now();
-      const refused = await buy(gateway.api, tokens[0] as string, IBUPROFENO);
+      const refused = await buy(gateway.api, world.tokens[0] as string, IBUPROFENO);
       expect(Date.now() - started).toBeLessThan(1000);
       expect(refused.status).toBe(503);
       expect(refused.body).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', details: { service: 'redis' } });
       expect(writes()).toEqual([]);
-      const mine = await fetch(`${gateway.api}/compras/me`, { headers: { authorization: `Bearer ${tokens[0]}` } });
+      const mine = await fetch(`${gateway.api}/compras/me`, { headers: { authorization: `Bearer ${world.tokens[0]}` } });
       expect(mine.status).toBe(200);
       // Other writes go on: their per-minute limit is counted in the process meanwhile.
       const execute = await fetch(`${gateway.api}/integration-tasks/2/execute`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${tokens[0]}` },
+        headers: { authorization: `Bearer ${world.tokens[0]}` },
       });
       expect(execute.status).toBe(202);
       const ready = (await (await fetch(`${gateway.api}/ready`)).json()) as { status: string; coordination: unknown };
       expect(ready).toMatchObject({ status: 'ready', coordination: { store: 'redis', status: 'down' } });
     } finally {
-      await redis.restart();
+      await world.redis.restart();
     }
     const back = Date.now();
-    await waitFor(async () => (await buy(gateway.api, tokens[0] as string, IBUPROFENO)).status === 201, {
+    await waitFor(async () => (await buy(gateway.api, world.tokens[0] as string, IBUPROFENO)).status === 201, {
       timeoutMs: 5000,
       intervalMs: 100,
       what: 'purchases after Redis came back',
@@ -158,19 +127,19 @@ describe('Redis trouble', () => {
   }, 30_000);
 
   it('starts without Redis, then works once Redis appears, with no restart', async () => {
-    await redis.kill();
+    await world.redis.kill();
     let gateway: GatewayProcess | undefined;
     try {
-      [gateway] = await gatewaysWith(1, { REDIS_URL: redis.url });
+      [gateway] = await gatewaysWith(1, { REDIS_URL: world.redis.url });
       if (!gateway) throw new Error('a gateway expected');
       const ready = (await (await fetch(`${gateway.api}/ready`)).json()) as { coordination: unknown };
       expect(ready.coordination).toEqual({ store: 'redis', status: 'down' });
-      expect((await buy(gateway.api, tokens[0] as string, IBUPROFENO)).status).toBe(503);
+      expect((await buy(gateway.api, world.tokens[0] as string, IBUPROFENO)).status).toBe(503);
     } finally {
-      await redis.restart();
+      await world.redis.restart();
     }
     const api = gateway.api;
-    await waitFor(async () => (await buy(api, tokens[0] as string, IBUPROFENO)).status === 201, {
+    await waitFor(async () => (await buy(api, world.tokens[0] as string, IBUPROFENO)).status === 201, {
       timeoutMs: 5000,
       intervalMs: 100,
       what: 'purchases once Redis appeared',
@@ -185,9 +154,9 @@ describe('a Redis with a password', () => {
     try {
       const [gateway] = await gatewaysWith(1, { REDIS_URL: secured.url, LOG_LEVEL: 'debug' });
       if (!gateway) throw new Error('a gateway expected');
-      expect((await buy(gateway.api, tokens[0] as string, IBUPROFENO)).status).toBe(201);
+      expect((await buy(gateway.api, world.tokens[0] as string, IBUPROFENO)).status).toBe(201);
       await secured.kill();
-      await buy(gateway.api, tokens[0] as string, IBUPROFENO);
+      await buy(gateway.api, world.tokens[0] as string, IBUPROFENO);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const output = gateway.proc.stdout() + gateway.proc.stderr();
       expect(output).toContain('coordination store');

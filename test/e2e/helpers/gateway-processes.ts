@@ -3,7 +3,9 @@
 import { createMockUpstreams, signMockToken, SEED_DNI, type MockUpstreams } from '../../../mocks/index.js';
 import { startMockServers, type RunningMockServers } from '../../../mocks/servers/start-mock-servers.js';
 import { upstreamUrlEnv } from '../../../src/config/config.js';
-import { MAIN_JS, freePort, spawnNode, waitFor, type NodeProcess } from './e2e.js';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startRedis, type RedisUnderTest } from '../../../scripts/dev/redis-server.js';
+import { BUILD_TIMEOUT_MS, MAIN_JS, ensureBuilt, freePort, spawnNode, waitFor, type NodeProcess } from './e2e.js';
 
 export const PROCESS_SECRET = 'scale-out-secret-of-at-least-32-bytes-long';
 
@@ -63,3 +65,60 @@ export async function buy(api: string, token: string, productoId: number, cantid
 
 export const statusCounts = (answers: Answer[]) =>
   answers.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+
+/** What a scale-out test file works with: a private Redis, the mock servers and customer tokens. */
+export interface ScaleOutWorld {
+  readonly redis: RedisUnderTest;
+  readonly mocks: MockUpstreams;
+  readonly servers: RunningMockServers;
+  /** Ana, Luis and Pedro. */
+  readonly tokens: string[];
+  /** Starts `count` gateway processes with `env`; they are killed after the test. */
+  start(count: number, env: Record<string, string>): Promise<GatewayProcess[]>;
+}
+
+/** Registers the file's hooks: one Redis and mock servers per file, emptied before each test. */
+export function useScaleOutWorld(): ScaleOutWorld {
+  let state: { redis: RedisUnderTest; mocks: MockUpstreams; servers: RunningMockServers; tokens: string[] } | undefined;
+  const running: GatewayProcess[] = [];
+  const world = () => {
+    if (!state) throw new Error('the scale-out world starts in beforeAll');
+    return state;
+  };
+  beforeAll(async () => {
+    await ensureBuilt();
+    const redis = await startRedis();
+    const { mocks, servers } = await startUpstreamServers();
+    state = { redis, mocks, servers, tokens: await customerTokens() };
+  }, BUILD_TIMEOUT_MS);
+  afterAll(async () => {
+    await state?.servers.close();
+    await state?.redis.stop();
+  });
+  beforeEach(async () => {
+    world().mocks.reset();
+    await world().redis.flush();
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((gateway) => gateway.proc.kill()));
+  });
+  return {
+    get redis() {
+      return world().redis;
+    },
+    get mocks() {
+      return world().mocks;
+    },
+    get servers() {
+      return world().servers;
+    },
+    get tokens() {
+      return world().tokens;
+    },
+    async start(count, env) {
+      const started = await Promise.all(Array.from({ length: count }, () => startGatewayProcess(world().servers, env)));
+      running.push(...started);
+      return started;
+    },
+  };
+}
