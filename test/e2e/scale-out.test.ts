@@ -114,6 +114,9 @@ describe('Redis trouble', () => {
       expect(execute.status).toBe(202);
       const ready = (await (await fetch(`${gateway.api}/ready`)).json()) as { status: string; coordination: unknown };
       expect(ready).toMatchObject({ status: 'ready', coordination: { store: 'redis', status: 'down' } });
+      const metrics = await (await fetch(gateway.api.replace('/api/orchestrator', '/metrics'))).text();
+      expect(metrics).toMatch(/gateway_coordination_store_operations_total\{operation="\w+",outcome="error"\} [1-9]/);
+      expect(metrics).toMatch(/gateway_coordination_store_operations_total\{operation="\w+",outcome="ok"\} [1-9]/);
     } finally {
       await world.redis.restart();
     }

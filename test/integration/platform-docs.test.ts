@@ -129,6 +129,17 @@ describe('GET /metrics', () => {
     expect(outcomes.size).toBeGreaterThanOrEqual(2);
   });
 
+  it('measures the time purchases wait for their stock locks', async () => {
+    const response = await h.request(`${API}/compras`, {
+      method: 'POST',
+      token: await tokens.ana(),
+      json: { productos: [{ producto_id: 1, cantidad: 1 }] },
+    });
+    expect(response.status).toBe(201);
+    const waits = samples(await scrape(), 'stock_lock_wait').filter((s) => s.name.endsWith('_count'));
+    expect(waits.some((s) => s.labels.includes('outcome="acquired"') && s.value >= 1)).toBe(true);
+  });
+
   it('exposes the breaker state of every service', async () => {
     const breaker = samples(await scrape(), 'breaker');
     for (const service of ['usuarios', 'productos', 'recetas', 'tareas', 'facturas']) {
