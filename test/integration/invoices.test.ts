@@ -3,7 +3,11 @@
 // the write is never retried.
 import { http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { SEED_DNI } from '../../mocks/index.js';
 import { API, BASE_URLS, createHarness, errorBody, tokens, type Harness } from '../helpers/harness.js';
+
+const scopedKey = (caller: string, key: string) => createHash('sha256').update(`${caller}:${key}`).digest('hex');
 
 const FACTURAS_URL = `${BASE_URLS.facturas}/facturas/`;
 const DAY_MS = 86_400_000;
@@ -54,8 +58,10 @@ describe('POST /facturas', () => {
     const calls = h.calls('facturas');
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ method: 'POST', path: '/facturas/', body: batch });
-    expect(calls[0]?.headers['idempotency-key']).toBe('lote-2025-08-24-0001');
-    expect(h.mocks.state.data.facturas.batches).toMatchObject([{ idempotencyKey: 'lote-2025-08-24-0001', facturas: batch }]);
+    // The key reaches the queue scoped to the caller: SHA-256 of "<sub>:<key>".
+    const scoped = scopedKey(SEED_DNI.ana, 'lote-2025-08-24-0001');
+    expect(calls[0]?.headers['idempotency-key']).toBe(scoped);
+    expect(h.mocks.state.data.facturas.batches).toMatchObject([{ idempotencyKey: scoped, facturas: batch }]);
   });
 
   it("forwards the caller's Authorization to the invoice queue, like to the task queue", async () => {
@@ -82,7 +88,23 @@ describe('POST /facturas', () => {
     const key = `${'k'.repeat(250)}!~:/=`;
     expect(key).toHaveLength(255);
     expect((await submit([invoice(1)], key)).status).toBe(202);
-    expect(h.calls('facturas')[0]?.headers['idempotency-key']).toBe(key);
+    expect(h.calls('facturas')[0]?.headers['idempotency-key']).toBe(scopedKey(SEED_DNI.ana, key));
+  });
+
+  it("keeps keys per caller: Luis's batch under Ana's key is accepted, and Ana's replay is still 409", async () => {
+    expect((await submit([invoice(1)], 'lote-compartido')).status).toBe(202);
+    const luis = await h.request(`${API}/facturas`, {
+      method: 'POST',
+      token: await tokens.luis(),
+      json: [invoice(2)],
+      headers: { 'idempotency-key': 'lote-compartido' },
+    });
+    expect(luis.status).toBe(202);
+    expect((await submit([invoice(3)], 'lote-compartido')).status).toBe(409);
+    const keys = h.calls('facturas').map((call) => call.headers['idempotency-key']);
+    expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(keys[1]).not.toBe(keys[0]);
+    expect(JSON.stringify(h.calls('facturas'))).not.toContain('lote-compartido');
   });
 
   it.each([

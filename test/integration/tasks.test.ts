@@ -189,6 +189,16 @@ describe('integration tasks', () => {
       expect(response.status).toBe(404);
       expect((await errorBody(response)).code).toBe('TASK_NOT_FOUND');
       expect(tasksOf(SEED_DNI.luis)[0]?.task_name).toBe('Reporte diario');
+      // Ownership is confirmed in the caller's list first: no write is sent for anyone else's task.
+      expect(h.writes('tareas')).toEqual([]);
+    });
+
+    it("never forwards a DELETE of another user's task (404, no write upstream)", async () => {
+      const response = await h.request(`${API}/integration-tasks/${SEED_TASK_IDS.luisPending}`, { method: 'DELETE', token: ana });
+      expect(response.status).toBe(404);
+      expect((await errorBody(response)).code).toBe('TASK_NOT_FOUND');
+      expect(h.writes('tareas')).toEqual([]);
+      expect(tasksOf(SEED_DNI.luis)).toHaveLength(1);
     });
 
     it('rejects an update with neither name nor config, calling no upstream', async () => {
@@ -208,8 +218,8 @@ describe('integration tasks', () => {
       const second = await h.request(path, { method: 'DELETE', token: ana });
       expect(second.status).toBe(404);
       expect((await errorBody(second)).code).toBe('TASK_NOT_FOUND');
+      // The second is refused from the caller's list: the task is gone, so nothing is sent.
       expect(h.writes('tareas').map((call) => `${call.method} ${call.path}`)).toEqual([
-        `DELETE /integration-tasks/${SEED_TASK_IDS.anaPending}/`,
         `DELETE /integration-tasks/${SEED_TASK_IDS.anaPending}/`,
       ]);
     });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GatewayError, validationError } from '../../errors/gateway-error.js';
 import { isRejectedWith } from '../../errors/upstream-error.js';
 import type { IntakeAnswer, Invoice, InvoicesClient } from '../../upstreams/facturas/facturas-client.js';
@@ -5,6 +6,13 @@ import { FastApiValidationSchema } from '../../upstreams/facturas/facturas-clien
 import type { RequestContext } from '../request-context.js';
 
 export type { IntakeAnswer, Invoice } from '../../upstreams/facturas/facturas-client.js';
+
+/**
+ * The queue remembers keys globally, so one user's key must never block another's batch or tell
+ * them it was used: the key it receives is the hex SHA-256 of `<caller sub>:<client key>`.
+ */
+export const callerScopedKey = (caller: string, key: string): string =>
+  createHash('sha256').update(`${caller}:${key}`).digest('hex');
 
 /** The service's own words (`msg`) are never passed on; the field it named is. */
 const REJECTED = { key: 'issue.rejected_by_service' } as const;
@@ -21,7 +29,7 @@ export async function submitInvoices(
   ctx: RequestContext,
 ): Promise<IntakeAnswer> {
   try {
-    return await client.submitBatch(invoices, idempotencyKey, ctx);
+    return await client.submitBatch(invoices, callerScopedKey(ctx.principal.dni, idempotencyKey), ctx);
   } catch (error) {
     if (isRejectedWith(error, 409)) {
       throw new GatewayError('DUPLICATE_REQUEST', {

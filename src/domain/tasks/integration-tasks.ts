@@ -45,12 +45,16 @@ export function integrationTasks(client: TasksClient) {
     getTask: findTask,
     createTask: (task: { name: string; config: TaskConfig }, ctx: RequestContext) =>
       withBadRequestsAsValidation(client.createTask(task, ctx)),
+    /** Changes only a task in the caller's own list: nothing is sent for anyone else's. */
     async updateTask(id: number, changes: TaskChanges, ctx: RequestContext): Promise<Task> {
+      await findTask(id, ctx);
       const task = await withBadRequestsAsValidation(client.updateTask(id, changes, ctx));
       if (!task) throw taskNotFound(id);
       return task;
     },
+    /** Deletes only a task in the caller's own list. */
     async deleteTask(id: number, ctx: RequestContext): Promise<void> {
+      await findTask(id, ctx);
       if (!(await client.deleteTask(id, ctx))) throw taskNotFound(id);
     },
     /** Enqueues only a task the caller owns: the service itself would enqueue any id blindly. */
