@@ -1,4 +1,5 @@
 import type { Scenario } from './scenarios.js';
+import type { StoreOverhead } from './store-overhead.js';
 
 export interface Measured {
   scenario: Scenario;
@@ -24,7 +25,7 @@ export interface RunInfo {
 const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
 /** The markdown report: the table, the ratios against baselines of the same run, and each target. */
-export function renderReport(results: Measured[], run: RunInfo): string {
+export function renderReport(results: Measured[], run: RunInfo, storeOverhead: StoreOverhead[] = []): string {
   const by = (name: string) => results.find((result) => result.scenario.name === name);
   const L = run.latencyMs;
   const rows = results.map(
@@ -56,7 +57,22 @@ export function renderReport(results: Measured[], run: RunInfo): string {
   const memoryBuy = by('POST /compras 1 line: gateway');
   const redisBuy = by('POST /compras 1 line: gateway, redis store');
   const redisOverhead = memoryBuy && redisBuy ? redisBuy.p50 - memoryBuy.p50 : NaN;
-  check('redis store: overhead per purchase < 1 ms at p50', memoryBuy && redisBuy && redisOverhead < 1, `${fmt(redisOverhead, 2)} ms (redis ${fmt(redisBuy?.p50 ?? NaN, 2)} vs memory ${fmt(memoryBuy?.p50 ?? NaN, 2)} ms)`);
+  if (memoryBuy && redisBuy) {
+    checks.push(`| redis store, whole purchase over HTTP (reported: autocannon's 1 ms steps and ~70 samples make it noise) | - | ${fmt(redisOverhead, 2)} ms at p50 (redis ${fmt(redisBuy.p50, 2)} vs memory ${fmt(memoryBuy.p50, 2)} ms) |`);
+  }
+  const overheadOf = (store: 'memory' | 'redis', keyed: boolean) =>
+    storeOverhead.find((entry) => entry.store === store && entry.keyed === keyed);
+  for (const keyed of [false, true]) {
+    const memory = overheadOf('memory', keyed);
+    const shared = overheadOf('redis', keyed);
+    if (memory && shared) {
+      check(
+        `store operations of one ${keyed ? 'keyed ' : ''}purchase, redis vs memory: < 1 ms at p50`,
+        shared.p50Ms - memory.p50Ms < 1,
+        `${fmt(shared.p50Ms - memory.p50Ms, 3)} ms (redis p50 ${fmt(shared.p50Ms, 3)} / p99 ${fmt(shared.p99Ms, 3)} ms vs memory p50 ${fmt(memory.p50Ms, 3)} ms; ${shared.iterations} purchases one after another, high-resolution clock)`,
+      );
+    }
+  }
   const keyedMemory = by('POST /compras 1 line: gateway, keyed');
   const keyedRedis = by('POST /compras 1 line: gateway, redis store, keyed');
   if (keyedMemory && keyedRedis) {

@@ -6,7 +6,8 @@ import { signMockToken, SEED_DNI, SERVICE_NAMES } from '../mocks/index.js';
 import { childPids, freePort, peakRssMb, resetPeakRss, startGateway, startJsonChild, type Child } from './processes.js';
 import { idempotencyKey, scenarios, type Scenario, type Target } from './scenarios.js';
 import { renderReport, type Measured } from './report.js';
-import { upstreamUrlEnv } from '../src/config/config.js';
+import { loadConfig, upstreamUrlEnv } from '../src/config/config.js';
+import { measureStoreOverhead } from './store-overhead.js';
 import { startRedis } from '../scripts/dev/redis-server.js';
 
 /**
@@ -133,6 +134,9 @@ for (const scenario of scenarios(latencyMs).filter((s) => !only || s.name.includ
 }
 
 await Promise.all([...Object.values(gateways), upstreams.child, baseline.child].map((child) => child.stop()));
+const loaded = loadConfig({ ...gatewayEnv, REDIS_URL: redis.url, WRITES_PER_MINUTE_PER_CALLER: '1000000', PURCHASES_IN_FLIGHT_PER_CALLER: '2' });
+if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+const storeOverhead = only && !'store overhead'.includes(only) ? [] : await measureStoreOverhead(loaded.config, 3000);
 await redis.stop();
 
 const report = renderReport(results, {
@@ -142,7 +146,7 @@ const report = renderReport(results, {
   node: process.version,
   cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
   date: new Date().toISOString(),
-});
+}, storeOverhead);
 console.log(report);
 if (!only) {
   mkdirSync('bench', { recursive: true });
