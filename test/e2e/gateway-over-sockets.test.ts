@@ -1,6 +1,7 @@
 // The real gateway server in front of the real mock servers, every hop over a TCP socket.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SEED_RECETA_IDS, type RecordedCall, type ServiceName } from '../../mocks/index.js';
+import { SEED_DNI, SEED_RECETA_IDS, type RecordedCall, type ServiceName } from '../../mocks/index.js';
 import type { RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
 import type { RunningGateway } from '../../src/server/start-server.js';
 import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-gateway.js';
@@ -152,7 +153,9 @@ describe('gateway over real sockets', () => {
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('DUPLICATE_REQUEST');
     const forwarded = (await mockCalls('facturas')).filter((c) => c.method === 'POST');
-    expect(forwarded.map((c) => c.headers['idempotency-key'])).toEqual(['e2e-invoice-key-1', 'e2e-invoice-key-1']);
+    // Scoped to the caller on the way: SHA-256 of "<sub>:<key>", the same for both attempts.
+    const scoped = createHash('sha256').update(`${SEED_DNI.ana}:e2e-invoice-key-1`).digest('hex');
+    expect(forwarded.map((c) => c.headers['idempotency-key'])).toEqual([scoped, scoped]);
   });
 
   it('answers 401 without a token and calls no upstream', async () => {
