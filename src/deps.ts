@@ -32,6 +32,7 @@ import { createProductsClient } from './upstreams/productos/productos-client.js'
 import { createPrescriptionsClient } from './upstreams/recetas/recetas-client.js';
 import { createTasksClient } from './upstreams/tareas/tareas-client.js';
 import { createUsersClient } from './upstreams/usuarios/usuarios-client.js';
+import { resolveHost } from './upstreams/dns/resolve-host.js';
 
 
 /**
@@ -72,6 +73,8 @@ export interface DepsOverrides {
   fetch?: typeof fetch;
   now?: () => Date;
   tracer?: Tracer;
+  /** Resolves task `base_url` host names for the SSRF guard (tests inject a fake DNS). */
+  resolveHost?: (host: string, timeoutMs: number) => Promise<string[]>;
 }
 
 /** The composition root: one ky client and one breaker per upstream, built once per process. */
@@ -166,7 +169,13 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
         (_id, state, ctx) => assertStateRequestAllowed(config.recetasApi, state, ctx),
       ),
     },
-    tasks: withLimitedTaskWrites(integrationTasks(createTasksClient(upstreams.tareas)), coordination.limits),
+    tasks: withLimitedTaskWrites(
+      integrationTasks(createTasksClient(upstreams.tareas), {
+        allowedHosts: config.taskAllowedHosts,
+        resolve: overrides.resolveHost ?? resolveHost,
+      }),
+      coordination.limits,
+    ),
     invoices: {
       submitInvoices: limitedWrite(coordination.limits, (invoices: Invoice[], key: string, ctx: RequestContext) =>
         submitInvoices(invoicesClient, invoices, key, ctx),

@@ -58,6 +58,8 @@ export interface Config {
   doubleSubmitWindowMs: number;
   /** Per-caller limits (0: none): purchases in progress at once, and writes per sliding minute. */
   callerLimits: { purchasesInFlight: number; writesPerMinute: number };
+  /** Host names task `base_url`s may use (`*.example.com` for subdomains); empty: any public host. */
+  taskAllowedHosts: string[];
   /** OTLP/HTTP trace export; absent (no cost at all) unless the OTEL_* variables ask for it. */
   tracing?: { tracesUrl: string; serviceName: string };
 }
@@ -116,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
       doubleSubmitWindowMs: e.DOUBLE_SUBMIT_WINDOW_MS,
       callerLimits: { purchasesInFlight: e.PURCHASES_IN_FLIGHT_PER_CALLER, writesPerMinute: e.WRITES_PER_MINUTE_PER_CALLER },
+      taskAllowedHosts: e.TASK_ALLOWED_HOSTS,
       ...tracingConfig(e),
     },
   };

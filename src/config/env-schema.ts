@@ -61,6 +61,15 @@ export const EnvSchema = z
     DOUBLE_SUBMIT_WINDOW_MS: z.coerce.number().int().min(0).default(10_000),
     PURCHASES_IN_FLIGHT_PER_CALLER: z.coerce.number().int().min(0).default(2),
     WRITES_PER_MINUTE_PER_CALLER: z.coerce.number().int().min(0).default(60),
+    TASK_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((host) => host.trim().toLowerCase())
+          .filter((host) => host.length > 0),
+      ),
   })
   .superRefine((env, ctx) => {
     const modes = [env.JWT_SECRET, env.JWT_JWKS_URL].filter((value) => value !== undefined).length;

@@ -66,6 +66,8 @@ export const CATALOG_EN: Record<MessageKey, string> = {
   'issue.estado': 'estadovalidacion must be VALIDADA, RECHAZADA or PENDIENTE',
   'issue.task_id': 'id must be a positive integer below 2^53',
   'issue.task_changes': 'Send name, config or both',
+  'issue.base_url_internal':
+    'base_url must not point inside the network (localhost, private or reserved addresses, credentials in the URL) nor at a host outside TASK_ALLOWED_HOSTS',
   'issue.base_url': 'base_url must be an absolute http(s) URL',
   'issue.idempotency_key': 'Idempotency-Key must be 1..255 visible ASCII characters without spaces',
   'issue.numero_factura': 'numero_factura must not be empty',

@@ -69,6 +69,8 @@ export const CATALOG_ES = {
   'issue.estado': 'estadovalidacion debe ser VALIDADA, RECHAZADA o PENDIENTE',
   'issue.task_id': 'id debe ser un entero positivo menor que 2^53',
   'issue.task_changes': 'Envíe name, config o ambos',
+  'issue.base_url_internal':
+    'base_url no puede apuntar a la red interna (localhost, direcciones privadas o reservadas, credenciales en la URL) ni a un host fuera de TASK_ALLOWED_HOSTS',
   'issue.base_url': 'base_url debe ser una URL http(s) absoluta',
   'issue.idempotency_key': 'Idempotency-Key debe tener de 1 a 255 caracteres ASCII visibles, sin espacios',
   'issue.numero_factura': 'numero_factura no puede estar vacío',

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { GatewayMetrics } from '../../src/observability/metrics.js';
 import { createMockUpstreams, signMockToken, SEED_DNI, type MockUpstreams, type RecordedCall } from '../../mocks/index.js';
 import { createMswHandlers } from '../../mocks/handlers/msw-handlers.js';
+import { fakeResolveHost } from './fake-dns.js';
 
 export const TEST_SECRET = 'integration-test-secret-of-at-least-32-bytes';
 
@@ -76,6 +77,7 @@ export function createHarness(env: Record<string, string> = {}, options: { mockR
     deps = createDeps(testConfig(env), {
       logger: createLogger('info', logs),
       metrics: new GatewayMetrics({ processMetrics: false }),
+      resolveHost: fakeResolveHost,
     });
     app = createApp(deps);
   };

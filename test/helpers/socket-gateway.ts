@@ -7,6 +7,7 @@ import { createDeps, type DepsOverrides } from '../../src/deps.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { GatewayMetrics } from '../../src/observability/metrics.js';
 import { startServer, type RunningGateway } from '../../src/server/start-server.js';
+import { fakeResolveHost } from './fake-dns.js';
 
 export const OPS_SECRET = 'ops-tests-secret-of-at-least-32-bytes-long';
 
@@ -56,6 +57,7 @@ export async function startGatewayUnderTest(
     const deps = createDeps(loaded.config, {
       logger: createLogger('silent'),
       metrics: new GatewayMetrics({ processMetrics: false }),
+      resolveHost: fakeResolveHost,
       ...overrides,
     });
     const gateway = await startServer(deps);

@@ -225,6 +225,49 @@ describe('integration tasks', () => {
     });
   });
 
+  describe('task URLs that could reach inside the network (SSRF guard)', () => {
+    const internal = [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://0x7f000001/',
+      'http://[::1]/',
+      'http://user:pass@api.example.com/',
+      'https://metadata.example.com/',
+    ];
+
+    it.each(internal)('refuses to create a task calling %s: 400 config.base_url, nothing forwarded', async (base_url) => {
+      const response = await h.request(`${API}/integration-tasks`, {
+        method: 'POST',
+        token: ana,
+        json: { name: 'x', config: { base_url, http_method: 'GET' } },
+      });
+      expect(response.status).toBe(400);
+      const body = await errorBody(response);
+      expect(body.code).toBe('VALIDATION_ERROR');
+      expect(body.details?.issues).toEqual([{ path: 'config.base_url', message: expect.any(String) }]);
+      expect(h.calls()).toEqual([]);
+    });
+
+    it('refuses an update to an internal URL before checking ownership: no upstream call at all', async () => {
+      const response = await h.request(`${API}/integration-tasks/${SEED_TASK_IDS.luisPending}`, {
+        method: 'PUT',
+        token: ana,
+        json: { config: { base_url: 'http://10.0.0.1/', http_method: 'GET' } },
+      });
+      expect(response.status).toBe(400);
+      expect(h.calls()).toEqual([]);
+    });
+
+    it('refuses to execute a stored task whose URL is now internal, without calling execute', async () => {
+      const stored = h.mocks.state.data.tareas.items.find((item) => item.tarea.id === SEED_TASK_IDS.anaPending);
+      if (!stored) throw new Error('seed changed');
+      stored.tarea.config = { base_url: 'https://intranet.example.com/', http_method: 'GET' };
+      const response = await h.request(`${API}/integration-tasks/${SEED_TASK_IDS.anaPending}/execute`, { method: 'POST', token: ana });
+      expect(response.status).toBe(400);
+      expect((await errorBody(response)).details?.issues).toEqual([{ path: 'config.base_url', message: expect.any(String) }]);
+      expect(h.writes('tareas')).toEqual([]);
+    });
+  });
+
   describe('POST /integration-tasks/{id}/execute', () => {
     const execute = (id: number | string) => h.request(`${API}/integration-tasks/${id}/execute`, { method: 'POST', token: ana });
 

@@ -2,6 +2,7 @@ import { GatewayError, validationError } from '../../errors/gateway-error.js';
 import { isRejectedWith } from '../../errors/upstream-error.js';
 import type { Task, TaskChanges, TaskConfig, TasksClient } from '../../upstreams/tareas/tareas-client.js';
 import type { RequestContext } from '../request-context.js';
+import { assertPublicTaskUrl, type TaskUrlGuardOptions } from './task-url-guard.js';
 
 export type { Task, TaskChanges, TaskConfig } from '../../upstreams/tareas/tareas-client.js';
 
@@ -32,7 +33,7 @@ async function withBadRequestsAsValidation<T>(call: Promise<T>): Promise<T> {
 }
 
 /** The integration-task use-cases; each is scoped to the caller by their forwarded token. */
-export function integrationTasks(client: TasksClient) {
+export function integrationTasks(client: TasksClient, urlGuard: TaskUrlGuardOptions) {
   const findTask = async (id: number, ctx: RequestContext): Promise<Task> => {
     // The service has no single-task read: the caller's list is the source of truth.
     const task = (await client.listTasks(ctx)).find((candidate) => candidate.id === id);
@@ -43,10 +44,14 @@ export function integrationTasks(client: TasksClient) {
   return {
     listTasks: (ctx: RequestContext) => client.listTasks(ctx),
     getTask: findTask,
-    createTask: (task: { name: string; config: TaskConfig }, ctx: RequestContext) =>
-      withBadRequestsAsValidation(client.createTask(task, ctx)),
+    async createTask(task: { name: string; config: TaskConfig }, ctx: RequestContext): Promise<Task> {
+      await assertPublicTaskUrl(task.config.base_url, urlGuard, ctx.deadline);
+      return withBadRequestsAsValidation(client.createTask(task, ctx));
+    },
     /** Changes only a task in the caller's own list: nothing is sent for anyone else's. */
     async updateTask(id: number, changes: TaskChanges, ctx: RequestContext): Promise<Task> {
+      // The body (its URL included) is checked before ownership: a 400 calls nothing.
+      if (changes.config) await assertPublicTaskUrl(changes.config.base_url, urlGuard, ctx.deadline);
       await findTask(id, ctx);
       const task = await withBadRequestsAsValidation(client.updateTask(id, changes, ctx));
       if (!task) throw taskNotFound(id);
@@ -60,6 +65,8 @@ export function integrationTasks(client: TasksClient) {
     /** Enqueues only a task the caller owns: the service itself would enqueue any id blindly. */
     async executeTask(id: number, ctx: RequestContext): Promise<ExecutionAccepted> {
       const task = await findTask(id, ctx);
+      // Again right before the worker calls it: what a name resolves to changes.
+      await assertPublicTaskUrl(task.config.base_url, urlGuard, ctx.deadline);
       const answer = await client.executeTask(id, ctx);
       return { detail: answer.detail, task_id: Number(answer.task_id), status: task.status };
     },

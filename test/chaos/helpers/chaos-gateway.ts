@@ -1,6 +1,7 @@
 // Shared frame of the chaos tests: the real mock servers (with fault injection) and the real
 // gateway server in front of them, every hop over a TCP socket on 127.0.0.1, plus small helpers
 // to call the gateway, read the mocks' recorded calls and capture the gateway's logs.
+import { fakeResolveHost } from '../../helpers/fake-dns.js';
 import { createMockUpstreams, signMockToken, SEED_DNI, type MockUpstreams, type RecordedCall, type ServiceName } from '../../../mocks/index.js';
 import { startMockServers, type RunningMockServers } from '../../../mocks/servers/start-mock-servers.js';
 import { loadConfig, upstreamUrlEnv } from '../../../src/config/config.js';
@@ -54,6 +55,7 @@ export async function startGateway(urls: Record<ServiceName, string>, env: Recor
   const deps = createDeps(loaded.config, {
     logger: createLogger('info', logs),
     metrics: new GatewayMetrics({ processMetrics: false }),
+    resolveHost: fakeResolveHost,
   });
   const running: RunningGateway = await startServer(deps);
   return { url: running.url, api: `${running.url}/api/orchestrator`, deps, logs, close: () => running.drain() };
