@@ -1,21 +1,12 @@
 import type { Product } from '../../upstreams/productos/productos-client.js';
 import type { Purchase } from '../../upstreams/usuarios/usuarios-client.js';
 import type { MessageKey } from '../../messages/messages.js';
+import type { ProductLine } from './purchase-rules.js';
 
 /** What is known of a product after trying to read it: the product, absent, or not readable now. */
 export type ProductLookup = Product | 'not-found' | 'unavailable';
 
-export type PurchaseLineDetail =
-  | {
-      producto_id: number;
-      cantidad: number;
-      nombre: string;
-      precio: number;
-      tipo: string;
-      requiere_receta: boolean;
-      stock: number;
-    }
-  | { producto_id: number; cantidad: number; error: MessageKey };
+export type PurchaseLineDetail = (ProductLine & { stock: number }) | { producto_id: number; cantidad: number; error: MessageKey };
 
 /** `fecha` repeats `fechaCompra`: the existing web frontend reads `fecha`. */
 export type EnrichedPurchase = Purchase & { fecha: string; productos_detalle: PurchaseLineDetail[] };

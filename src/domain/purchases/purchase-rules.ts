@@ -58,15 +58,10 @@ export function findUncoveredProducts(
   return uncovered;
 }
 
-export interface PurchaseDetail {
-  producto_id: number;
-  cantidad: number;
-  nombre: string;
-  precio: number;
-  tipo: string;
-  requiere_receta: boolean;
-  subtotal: number;
-}
+/** A line with the product fields every detail shares (an allow-list: nothing else is copied). */
+export type ProductLine = { producto_id: number; cantidad: number } & Pick<Product, 'nombre' | 'precio' | 'tipo' | 'requiere_receta'>;
+
+export type PurchaseDetail = ProductLine & { subtotal: number };
 
 export function purchaseDetails(lines: readonly PurchaseLine[], products: ReadonlyMap<number, Product>) {
   const details: PurchaseDetail[] = [];
