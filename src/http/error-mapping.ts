@@ -12,22 +12,13 @@ const DEFAULT_RETRY_AFTER_SECONDS = 1;
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   if (error instanceof UpstreamError) {
+    // A fresh error each time: the upstream error's own headers (a replay's) join the mapped ones.
     const mapped = fromUpstream(error);
-    return Object.keys(error.headers).length === 0 ? mapped : withHeaders(mapped, error.headers);
+    Object.assign(mapped.headers, error.headers);
+    return mapped;
   }
   if (error instanceof HTTPException) return fromHttpException(error);
   return new GatewayError('INTERNAL', { cause: error });
-}
-
-function withHeaders(error: GatewayError, headers: Record<string, string>): GatewayError {
-  return new GatewayError(error.code, {
-    status: error.status,
-    text: error.text.key,
-    ...(error.text.params ? { params: error.text.params } : {}),
-    ...(error.details ? { details: error.details } : {}),
-    headers: { ...error.headers, ...headers },
-    cause: error.cause,
-  });
 }
 
 function fromUpstream(error: UpstreamError): GatewayError {

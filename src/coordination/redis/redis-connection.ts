@@ -18,8 +18,11 @@ export interface RedisConnection {
   readonly client: Redis;
   /** `down` from the first failed command or health PING until the next success. */
   status(): 'up' | 'down';
-  /** Runs one store operation, recording its outcome for `/ready` and `/metrics`. */
-  run<T>(operation: string, command: () => Promise<T>): Promise<T>;
+  /**
+   * Runs one store operation, recording its outcome for `/ready` and `/metrics`. `retryOnce`:
+   * a failed command (a busy machine) is sent once more, for commands safe to repeat.
+   */
+  run<T>(operation: string, command: () => Promise<T>, options?: { retryOnce?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -96,17 +99,20 @@ export function connectRedis(
   return {
     client,
     status: () => (healthy && client.status === 'ready' ? 'up' : 'down'),
-    async run(operation, command) {
-      try {
-        if (client.status !== 'ready') await connected(client, CONNECTING_WAIT_MS);
-        const result = await command();
-        observer?.onStoreOperation(operation, 'ok');
-        return result;
-      } catch (error) {
-        observer?.onStoreOperation(operation, 'error');
-        // A server error reply (wrong type, script error) is a bug, not an outage.
-        if (!(error instanceof Error && error.name === 'ReplyError')) mark(false, error);
-        throw error;
+    async run(operation, command, { retryOnce = false } = {}) {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          if (client.status !== 'ready') await connected(client, CONNECTING_WAIT_MS);
+          const result = await command();
+          observer?.onStoreOperation(operation, 'ok');
+          return result;
+        } catch (error) {
+          observer?.onStoreOperation(operation, 'error');
+          // A server error reply (wrong type, script error) is a bug, not an outage: never retried.
+          const reply = error instanceof Error && error.name === 'ReplyError';
+          if (!reply) mark(false, error);
+          if (reply || !retryOnce || attempt >= 2) throw error;
+        }
       }
     },
     async close() {

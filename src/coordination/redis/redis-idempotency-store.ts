@@ -49,16 +49,15 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return value === null ? null : (JSON.parse(value) as PurchaseRecord);
   }
 
-  /** One retry of a failed command (a busy machine), then 503 `redis`, as for the stock locks. */
+  /**
+   * Every command here is safe to repeat (a claim that landed returns our own record, a replace is
+   * owner-checked), so a failed one is tried once more before the answer is 503 `redis`.
+   */
   private async command<T>(operation: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await this.redis.run(operation, run);
-    } catch {
-      try {
-        return await this.redis.run(operation, run);
-      } catch (error) {
-        throw unavailable(error);
-      }
+      return await this.redis.run(operation, run, { retryOnce: true });
+    } catch (error) {
+      throw unavailable(error);
     }
   }
 }

@@ -61,20 +61,18 @@ export class RedisStockLocks implements StockLocks {
   }
 
   private async acquire(key: string, token: string, deadline: number): Promise<void> {
-    let failures = 0;
     let backoff = RETRY_FIRST_MS;
     for (;;) {
       let answer: unknown;
       try {
-        answer = await this.redis.run('lock_acquire', () => this.redis.client.eval(ACQUIRE_SCRIPT, 1, key, token, this.ttlMs));
+        // Safe to repeat: the script recognises a lock a first, timed-out attempt took after all.
+        answer = await this.redis.run(
+          'lock_acquire',
+          () => this.redis.client.eval(ACQUIRE_SCRIPT, 1, key, token, this.ttlMs),
+          { retryOnce: true },
+        );
       } catch (error) {
-        // One slow command (a busy machine) is tried again, and the script recognises a lock the
-        // first attempt took after all; a second failure is an outage.
-        failures += 1;
-        if (failures >= 2 || Date.now() >= deadline) {
-          throw new UpstreamError('redis', 'unavailable', { cause: error, message: 'redis: stock lock not taken' });
-        }
-        continue;
+        throw new UpstreamError('redis', 'unavailable', { cause: error, message: 'redis: stock lock not taken' });
       }
       if (answer === 1) return;
       const left = deadline - Date.now();

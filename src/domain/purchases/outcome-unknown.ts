@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error.js';
+import type { UpstreamError } from '../../errors/upstream-error.js';
 
 /**
  * The users service did not answer the registration in time: it may or may not have registered
@@ -11,18 +12,19 @@ export class RegistrationOutcomeUnknown extends GatewayError {
 
   /** `unreadable`: the service answered 2xx with a body that broke the contract (503, not 504). */
   constructor(abortedAt: number, cause: unknown, how: 'timeout' | 'unreadable' = 'timeout') {
-    super(
-      how === 'unreadable' ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_TIMEOUT',
-      how === 'unreadable'
-        ? {
-            text: 'purchase.outcome_unknown',
-            details: { service: 'usuarios', reason: 'invalid_response' },
-            headers: { 'Retry-After': '1' },
-            cause,
-          }
-        : { text: 'purchase.outcome_unknown', details: { service: 'usuarios' }, cause },
-    );
+    const unreadable = how === 'unreadable';
+    super(unreadable ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_TIMEOUT', {
+      text: 'purchase.outcome_unknown',
+      details: { service: 'usuarios', ...(unreadable ? { reason: 'invalid_response' } : {}) },
+      ...(unreadable ? { headers: { 'Retry-After': '1' } } : {}),
+      cause,
+    });
     this.abortedAt = abortedAt;
+  }
+
+  /** For a registration that failed in a way that may have applied it (timeout or unreadable 2xx). */
+  static of(error: UpstreamError): RegistrationOutcomeUnknown {
+    return new RegistrationOutcomeUnknown(Date.now(), error, error.kind === 'timeout' ? 'timeout' : 'unreadable');
   }
 }
 

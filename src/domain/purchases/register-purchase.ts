@@ -228,7 +228,7 @@ async function attemptPurchase(
         },
         'purchase registration outcome unknown; stock kept decremented, reconcile manually',
       );
-      throw new RegistrationOutcomeUnknown(Date.now(), error, error.kind === 'timeout' ? 'timeout' : 'unreadable');
+      throw RegistrationOutcomeUnknown.of(error);
     }
     await restoreStock(deps.products, deps.stockLocks, lines, ctx, deps.logger);
     throw error;

@@ -93,7 +93,7 @@ export async function resolveUnknownOutcome(
     return { purchase, replayed: false };
   } catch (error) {
     if (error instanceof UpstreamError && error.mayHaveApplied) {
-      const unknown = new RegistrationOutcomeUnknown(Date.now(), error, error.kind === 'timeout' ? 'timeout' : 'unreadable');
+      const unknown = RegistrationOutcomeUnknown.of(error);
       await replaceMine(
         owner,
         { ...resolving, state: 'unknown', abortedAt: unknown.abortedAt, answer: { kind: 'error', error: snapshotOf(unknown) } },
