@@ -44,6 +44,7 @@ export const CATALOG_EN: Record<MessageKey, string> = {
     'We do not know whether your purchase was registered: check your purchases before buying again',
   'purchase.in_flight_wait': 'The same purchase is still in progress; check your purchases in a few seconds',
   'purchase.write_budget': 'Too little time is left to complete the purchase safely; retry',
+  'write.budget': 'Too little time is left to complete this change safely; retry',
   'product.not_found': 'Product {id} not found',
   'stock.insufficient': 'Insufficient stock for {nombre}',
   'prescription.not_found': 'Prescription {id} not found',

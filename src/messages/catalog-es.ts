@@ -46,6 +46,7 @@ export const CATALOG_ES = {
     'No sabemos si su compra quedó registrada: revise sus compras antes de volver a comprar',
   'purchase.in_flight_wait': 'La misma compra sigue en curso; consulte sus compras en unos segundos',
   'purchase.write_budget': 'No queda tiempo para completar la compra sin riesgo; intente de nuevo',
+  'write.budget': 'No queda tiempo para completar la operación sin riesgo; intente de nuevo',
   'product.not_found': 'Producto {id} no encontrado',
   'stock.insufficient': 'Stock insuficiente de {nombre}',
   'prescription.not_found': 'Receta {id} no encontrada',

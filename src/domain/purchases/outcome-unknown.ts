@@ -27,11 +27,3 @@ export class RegistrationOutcomeUnknown extends GatewayError {
     return new RegistrationOutcomeUnknown(Date.now(), error, error.kind === 'timeout' ? 'timeout' : 'unreadable');
   }
 }
-
-/** No write may start without the budget to finish it: the answer says so and nothing was written. */
-export const writeBudgetTooShort = (retryAfterSeconds: number): GatewayError =>
-  new GatewayError('UPSTREAM_TIMEOUT', {
-    text: 'purchase.write_budget',
-    details: { stage: 'write_budget' },
-    headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
-  });

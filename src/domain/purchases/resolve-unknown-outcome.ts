@@ -8,7 +8,8 @@ import type { RequestContext } from '../request-context.js';
 import type { DomainLogger } from '../shared/logger.js';
 import type { ProductsClient } from '../../upstreams/productos/productos-client.js';
 import type { UsersClient, Purchase } from '../../upstreams/usuarios/usuarios-client.js';
-import { RegistrationOutcomeUnknown, writeBudgetTooShort } from './outcome-unknown.js';
+import { RegistrationOutcomeUnknown } from './outcome-unknown.js';
+import { writeBudgetTooShort } from '../shared/write-budget.js';
 import { purchaseMatches } from './purchase-fingerprint.js';
 import { LEASE_MARGIN_MS, type Outcome, type RecordSlot } from './purchase-records.js';
 import { restoreStock } from './stock-ledger.js';
@@ -45,7 +46,7 @@ export async function resolveUnknownOutcome(
   const abortedAt = existing.abortedAt ?? existing.leaseUntil - LEASE_MARGIN_MS;
   const waitMs = Math.max(0, abortedAt + deps.upstreamTimeoutMs - Date.now());
   const left = ctx.deadline - Date.now();
-  if (left < waitMs + deps.upstreamTimeoutMs) throw writeBudgetTooShort(waitMs / 1000 + 1);
+  if (left < waitMs + deps.upstreamTimeoutMs) throw writeBudgetTooShort(waitMs + 1000, 'purchase.write_budget');
 
   // Become the record's owner for the resolution, so two retries never both register.
   const owner = randomUUID();
