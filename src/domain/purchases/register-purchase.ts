@@ -21,6 +21,7 @@ import {
   type PurchaseLine,
 } from './purchase-rules.js';
 import { resolveUnknownOutcome } from './resolve-unknown-outcome.js';
+import { assertWriteBudget } from '../shared/write-budget.js';
 import { decrementStock, restoreStock, stockLockKeys } from './stock-ledger.js';
 
 export interface RegisteredPurchase extends Purchase {
@@ -193,6 +194,8 @@ async function attemptPurchase(
     await assertPurchasable(deps, lines, current, prescriptions);
     const known = baseline ? await baseline : undefined;
     if (known && !known.ok) throw known.error;
+    // A stock write and the registration must both fit, or neither starts.
+    assertWriteBudget(ctx, 2 * deps.upstreamTimeoutMs, 'purchase.write_budget');
     await decrementStock(deps.products, lines, current, ctx, deps.logger);
     const { details, total } = purchaseDetails(lines, current);
     await options.progress?.stockTaken({
