@@ -208,16 +208,19 @@ describe('POST /compras refuses a purchase it cannot honour and writes nothing',
   });
 
   it.each([
-    ['Pedro, who has no prescription, buys product 3', 'pedro', 3, 1, 'Amoxicilina 500mg'],
-    ['Ana buys 3 x3 while her prescription covers 2', 'ana', 3, 3, 'Amoxicilina 500mg'],
-    ['Ana buys product 6, whose only prescription expired', 'ana', 6, 1, 'Clonazepam 2mg'],
-    ['Ana buys 8 x2 while her prescription covers 1', 'ana', 8, 2, 'Azitromicina 500mg'],
-  ] as const)('answers 422 PRESCRIPTION_REQUIRED when %s', async (_name, who, id, cantidad, nombre) => {
+    ['Pedro, who has no prescription, buys product 3', 'pedro', 3, 1, 'Amoxicilina 500mg', 0],
+    ['Ana buys 3 x3 while her prescription covers 2', 'ana', 3, 3, 'Amoxicilina 500mg', 2],
+    ['Ana buys product 6, whose only prescription expired', 'ana', 6, 1, 'Clonazepam 2mg', 0],
+    ['Ana buys 8 x2 while her prescription covers 1', 'ana', 8, 2, 'Azitromicina 500mg', 1],
+  ] as const)('answers 422 PRESCRIPTION_REQUIRED when %s', async (_name, who, id, cantidad, nombre, recetado) => {
     const res = await buy({ productos: [{ producto_id: 1, cantidad: 1 }, { producto_id: id, cantidad }] }, await tokens[who]());
     expect(res.status).toBe(422);
     const body = await errorBody(res);
     expect(body.code).toBe('PRESCRIPTION_REQUIRED');
-    expect(body.details).toEqual({ productos_sin_receta: [nombre] });
+    expect(body.details).toEqual({
+      productos_sin_receta: [nombre],
+      cobertura: [{ producto_id: id, recetado, dispensado: 0, solicitado: cantidad }],
+    });
     expect(h.writes()).toHaveLength(0);
     expect(stockOf(1)).toBe(100);
   });

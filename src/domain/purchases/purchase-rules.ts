@@ -1,6 +1,4 @@
-import type { Prescription } from '../../upstreams/recetas/recetas-client.js';
 import type { Product } from '../../upstreams/productos/productos-client.js';
-import { isWithinValidity } from '../shared/dates.js';
 import { roundMoney } from '../shared/money.js';
 
 export interface PurchaseLine {
@@ -30,32 +28,6 @@ export function findStockShortage(lines: readonly PurchaseLine[], products: Read
     }
   }
   return null;
-}
-
-/**
- * The products that need a prescription and are not covered by any single one of the caller's
- * validated, unexpired prescriptions listing that product with enough quantity.
- */
-export function findUncoveredProducts(
-  lines: readonly PurchaseLine[],
-  products: ReadonlyMap<number, Product>,
-  prescriptions: readonly Prescription[],
-  now: Date,
-  validityDays: number,
-): Product[] {
-  const usable = prescriptions.filter(
-    (receta) => receta.estadoValidacion === 'validada' && isWithinValidity(receta.fechaEmision, now, validityDays),
-  );
-  const uncovered: Product[] = [];
-  for (const line of lines) {
-    const product = products.get(line.producto_id);
-    if (!product?.requiere_receta) continue;
-    const covered = usable.some((receta) =>
-      receta.productos.some((item) => item.id === line.producto_id && item.cantidad >= line.cantidad),
-    );
-    if (!covered) uncovered.push(product);
-  }
-  return uncovered;
 }
 
 /** A line with the product fields every detail shares (an allow-list: nothing else is copied). */

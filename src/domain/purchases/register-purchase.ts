@@ -1,33 +1,20 @@
 import { GatewayError } from '../../errors/gateway-error.js';
-import { UpstreamError } from '../../errors/upstream-error.js';
-import type { ProductsClient, Product } from '../../upstreams/productos/productos-client.js';
-import type { PrescriptionsClient, Prescription } from '../../upstreams/recetas/recetas-client.js';
-import type { UsersClient, Purchase } from '../../upstreams/usuarios/usuarios-client.js';
+import type { ProductsClient } from '../../upstreams/productos/productos-client.js';
+import type { PrescriptionsClient } from '../../upstreams/recetas/recetas-client.js';
+import type { UsersClient } from '../../upstreams/usuarios/usuarios-client.js';
 import { errorFrom, type ErrorSnapshot } from '../../errors/error-snapshot.js';
 import type { CallerLimits, WriteTicket } from '../ports/caller-limits.js';
 import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import type { StockLocks } from '../ports/stock-locks.js';
 import type { RequestContext } from '../request-context.js';
 import type { DomainLogger } from '../shared/logger.js';
-import { RegistrationOutcomeUnknown } from './outcome-unknown.js';
+import { attemptPurchase, type RegisteredPurchase } from './attempt-purchase.js';
 import { purchaseFingerprint, recordKey } from './purchase-fingerprint.js';
-import { runRecorded, type AttemptProgress, type RecordSlot } from './purchase-records.js';
-import {
-  findStockShortage,
-  findUncoveredProducts,
-  mergeLines,
-  purchaseDetails,
-  type PurchaseDetail,
-  type PurchaseLine,
-} from './purchase-rules.js';
+import { runRecorded, type RecordSlot } from './purchase-records.js';
+import { mergeLines, type PurchaseLine } from './purchase-rules.js';
 import { resolveUnknownOutcome } from './resolve-unknown-outcome.js';
-import { assertWriteBudget } from '../shared/write-budget.js';
-import { decrementStock, restoreStock, stockLockKeys } from './stock-ledger.js';
 
-export interface RegisteredPurchase extends Purchase {
-  productos_detalle: PurchaseDetail[];
-  total: number;
-}
+export type { RegisteredPurchase } from './attempt-purchase.js';
 
 export interface RegisterPurchaseDeps {
   products: ProductsClient;
@@ -171,119 +158,3 @@ function recordSlot(
     unknownTtlMs: deps.doubleSubmitWindowMs,
   };
 }
-
-interface AttemptOptions {
-  keyed: boolean;
-  idempotencyKey?: string;
-  progress?: AttemptProgress;
-}
-
-async function attemptPurchase(
-  deps: RegisterPurchaseDeps,
-  lines: PurchaseLine[],
-  ctx: RequestContext,
-  options: AttemptOptions,
-): Promise<RegisteredPurchase> {
-  // Started at once, awaited only if a product needs a prescription: its failure matters only then.
-  const prescriptions = settle(deps.prescriptions.listPatientPrescriptions(ctx.principal.dni, 'validada', ctx));
-  // A keyed purchase keeps the caller's purchase ids, to recognise a late registration on a retry.
-  const baseline = options.keyed ? settle(deps.users.listMyPurchases(ctx)) : undefined;
-
-  const products = await deps.stockLocks.withLocks(stockLockKeys(lines), ctx.deadline, async () => {
-    const current = await readProducts(deps.products, lines, ctx);
-    await assertPurchasable(deps, lines, current, prescriptions);
-    const known = baseline ? await baseline : undefined;
-    if (known && !known.ok) throw known.error;
-    // A stock write and the registration must both fit, or neither starts.
-    assertWriteBudget(ctx, 2 * deps.upstreamTimeoutMs, 'purchase.write_budget');
-    await decrementStock(deps.products, lines, current, ctx, deps.logger);
-    const { details, total } = purchaseDetails(lines, current);
-    await options.progress?.stockTaken({
-      ...(known?.ok ? { baseline: known.value.map((purchase) => purchase.id) } : {}),
-      details: { productos_detalle: details, total },
-    });
-    return current;
-  });
-
-  let purchase: Purchase;
-  try {
-    purchase = await deps.users.registerPurchase(
-      {
-        productos: lines.map((line) => line.producto_id),
-        cantidades: lines.map((line) => line.cantidad),
-        ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
-      },
-      ctx,
-    );
-  } catch (error) {
-    if (error instanceof UpstreamError && error.mayHaveApplied) {
-      // Overselling medicine is worse than a stock count too low: keep the decrement, tell an operator.
-      deps.logger.error(
-        {
-          requestId: ctx.requestId,
-          // The spec requires this line to name the caller, so it carries the DNI in full under a
-          // field the logger's DNI masking leaves alone; every other log line masks DNIs.
-          callerDni: ctx.principal.dni,
-          lines,
-          reason: error.kind,
-          // A retry with the same key resolves the outcome: the key links the two lines.
-          ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
-        },
-        'purchase registration outcome unknown; stock kept decremented, reconcile manually',
-      );
-      throw RegistrationOutcomeUnknown.of(error);
-    }
-    await restoreStock(deps.products, deps.stockLocks, lines, ctx, deps.logger);
-    throw error;
-  }
-
-  const { details, total } = purchaseDetails(lines, products);
-  return { ...purchase, productos_detalle: details, total };
-}
-
-async function readProducts(client: ProductsClient, lines: readonly PurchaseLine[], ctx: RequestContext) {
-  const found = await Promise.all(lines.map((line) => client.getProduct(line.producto_id, ctx)));
-  const missing = lines.filter((_, index) => found[index] === null).map((line) => line.producto_id);
-  if (missing.length > 0) {
-    throw new GatewayError('PRODUCT_NOT_FOUND', {
-      text: 'product.not_found',
-      params: { id: missing[0] as number },
-      details: { producto_id: missing[0], productos_no_encontrados: missing },
-    });
-  }
-  return new Map(found.map((product) => [(product as Product).id, product as Product]));
-}
-
-async function assertPurchasable(
-  deps: RegisterPurchaseDeps,
-  lines: readonly PurchaseLine[],
-  products: ReadonlyMap<number, Product>,
-  prescriptions: Promise<Settled<Prescription[]>>,
-) {
-  const shortage = findStockShortage(lines, products);
-  if (shortage) {
-    throw new GatewayError('INSUFFICIENT_STOCK', {
-      text: 'stock.insufficient',
-      params: { nombre: shortage.nombre },
-      details: { ...shortage },
-    });
-  }
-  if (![...products.values()].some((product) => product.requiere_receta)) return;
-
-  const settled = await prescriptions;
-  if (!settled.ok) throw settled.error;
-  const uncovered = findUncoveredProducts(lines, products, settled.value, deps.now(), deps.prescriptionValidityDays);
-  if (uncovered.length > 0) {
-    throw new GatewayError('PRESCRIPTION_REQUIRED', {
-      details: { productos_sin_receta: uncovered.map((product) => product.nombre) },
-    });
-  }
-}
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
-  promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );

@@ -41,6 +41,8 @@ export interface UpstreamDeps {
 export interface Upstream {
   readonly service: ServiceName;
   call<T>(request: UpstreamRequest<T>, ctx: CallContext): Promise<T>;
+  /** While the breaker is open: the 503 a call would get, so a use-case can refuse before any call. */
+  refusal(): UpstreamError | null;
 }
 
 const MIN_RETRY_BUDGET_MS = 50;
@@ -83,6 +85,7 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
 
   return {
     service,
+    refusal: () => deps.breaker.refusal(),
     async call<T>(request: UpstreamRequest<T>, ctx: CallContext): Promise<T> {
       const started = performance.now();
       const span = ctx.startUpstreamSpan?.({ service, operation: request.operation, method: request.method });

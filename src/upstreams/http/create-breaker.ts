@@ -17,6 +17,8 @@ export interface ServiceBreaker {
   readonly service: ServiceName;
   run<T>(task: () => Promise<T>): Promise<T>;
   state(): BreakerState;
+  /** The error a call would get right now without being sent (the breaker is open), or `null`. */
+  refusal(): UpstreamError | null;
   onStateChange(listener: (state: BreakerState) => void): void;
   shutdown(): void;
 }
@@ -50,15 +52,19 @@ export function createBreaker(service: ServiceName, options: BreakerOptions): Se
   const retryAfterSeconds = () =>
     Math.max(1, Math.ceil((openedAt + options.resetTimeoutMs - Date.now()) / 1000));
 
+  const openError = (cause?: unknown) =>
+    new UpstreamError(service, 'circuit-open', { retryAfterSeconds: retryAfterSeconds(), ...(cause ? { cause } : {}) });
+
   return {
     service,
     state,
+    refusal: () => (breaker.opened ? openError() : null),
     async run<T>(task: () => Promise<T>): Promise<T> {
       try {
         return (await breaker.fire(task)) as T;
       } catch (error) {
         if ((error as { code?: string }).code === 'EOPENBREAKER') {
-          throw new UpstreamError(service, 'circuit-open', { retryAfterSeconds: retryAfterSeconds(), cause: error });
+          throw openError(error);
         }
         throw error;
       }

@@ -1,3 +1,4 @@
+import type { UpstreamError } from '../../errors/upstream-error.js';
 import { isRejectedWith } from '../../errors/upstream-error.js';
 import type { CallContext } from '../http/call-context.js';
 import type { Upstream } from '../http/call-upstream.js';
@@ -11,10 +12,13 @@ export interface ProductsClient {
   getProduct(id: number, ctx: CallContext): Promise<Product | null>;
   /** Sets the absolute stock (the service has no conditional update). Never retried. */
   setStock(id: number, stock: number, ctx: CallContext): Promise<Product>;
+  /** While the service's breaker is open: the 503 any call would get, without sending it; else `null`. */
+  refusal(): UpstreamError | null;
 }
 
 export function createProductsClient(upstream: Upstream): ProductsClient {
   return {
+    refusal: () => upstream.refusal(),
     async getProduct(id, ctx) {
       try {
         return await upstream.call(

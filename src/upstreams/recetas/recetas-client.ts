@@ -40,6 +40,8 @@ export interface PrescriptionsClient {
   validateWithService(id: string, ctx: CallContext): Promise<ServiceValidation>;
   /** The doctor with exactly this CMP, if registered (`estado` generation: `validar` has no cmp filter). */
   findDoctor(cmp: string, ctx: CallContext): Promise<Doctor | null>;
+  /** While the service's breaker is open: the 503 any call would get, without sending it; else `null`. */
+  refusal(): UpstreamError | null;
 }
 
 export interface PrescriptionsClientOptions {
@@ -74,6 +76,7 @@ export function createPrescriptionsClient(upstream: Upstream, options: Prescript
 
   return {
     api: options.api,
+    refusal: () => upstream.refusal(),
     getPrescription: (id, ctx) =>
       nullOn404(
         upstream.call(

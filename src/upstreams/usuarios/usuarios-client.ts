@@ -1,3 +1,4 @@
+import type { UpstreamError } from '../../errors/upstream-error.js';
 import type { CallContext } from '../http/call-context.js';
 import type { Upstream } from '../http/call-upstream.js';
 import { PurchaseListSchema, PurchaseSchema, UserListSchema, type Purchase, type User } from './usuarios-payloads.js';
@@ -17,10 +18,13 @@ export interface UsersClient {
   listMyPurchases(ctx: CallContext): Promise<Purchase[]>;
   listAllPurchases(ctx: CallContext): Promise<Purchase[]>;
   listUsers(ctx: CallContext): Promise<User[]>;
+  /** While the service's breaker is open: the 503 any call would get, without sending it; else `null`. */
+  refusal(): UpstreamError | null;
 }
 
 export function createUsersClient(upstream: Upstream): UsersClient {
   return {
+    refusal: () => upstream.refusal(),
     registerPurchase({ productos, cantidades, idempotencyKey }, ctx) {
       return upstream.call(
         {

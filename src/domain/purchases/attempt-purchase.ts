@@ -1,0 +1,186 @@
+import { GatewayError } from '../../errors/gateway-error.js';
+import { UpstreamError } from '../../errors/upstream-error.js';
+import type { Product } from '../../upstreams/productos/productos-client.js';
+import type { Purchase } from '../../upstreams/usuarios/usuarios-client.js';
+import type { RequestContext } from '../request-context.js';
+import { assertWriteBudget } from '../shared/write-budget.js';
+import { RegistrationOutcomeUnknown } from './outcome-unknown.js';
+import { findUncoveredLines, needsHistory, usablePrescriptions } from './prescription-coverage.js';
+import { PrescriptionGate } from './prescription-gate.js';
+import type { AttemptProgress } from './purchase-records.js';
+import { startPurchaseReads, type PurchaseReads } from './purchase-reads.js';
+import { findStockShortage, purchaseDetails, type PurchaseDetail, type PurchaseLine } from './purchase-rules.js';
+import type { RegisterPurchaseDeps } from './register-purchase.js';
+import { decrementStock, restoreStock, stockLockKeys } from './stock-ledger.js';
+
+export interface RegisteredPurchase extends Purchase {
+  productos_detalle: PurchaseDetail[];
+  total: number;
+}
+
+export interface AttemptOptions {
+  keyed: boolean;
+  idempotencyKey?: string;
+  progress?: AttemptProgress;
+}
+
+/** Another purchase of the caller holds the prescription gate: let go of the stock locks and wait for it. */
+class GateBusy extends Error {}
+
+/**
+ * One attempt at a purchase: every read and check under the products' stock locks, then the
+ * stock writes, then the registration outside the locks (giving the stock back if it definitely
+ * failed). Nothing is written unless every check passed and the budget covers both writes.
+ */
+export async function attemptPurchase(
+  deps: RegisterPurchaseDeps,
+  lines: PurchaseLine[],
+  ctx: RequestContext,
+  options: AttemptOptions,
+): Promise<RegisteredPurchase> {
+  // Every purchase needs both services: while either breaker is open, nothing is sent at all.
+  const refused = deps.products.refusal() ?? deps.users.refusal();
+  if (refused) throw refused;
+
+  const gate = new PrescriptionGate(deps.stockLocks, ctx.principal.dni);
+  const reads = startPurchaseReads(deps, lines, ctx, options.keyed, gate);
+  try {
+    let products: ReadonlyMap<number, Product>;
+    try {
+      products = await checkAndTakeStock(deps, lines, ctx, options, reads, gate);
+    } catch (error) {
+      if (!(error instanceof GateBusy)) throw error;
+      // Wait holding no stock lock (see PrescriptionGate), then read the history anew: it now
+      // holds whatever the other purchase registered.
+      await gate.take(ctx.deadline);
+      reads.rereadHistory();
+      products = await checkAndTakeStock(deps, lines, ctx, options, reads, gate);
+    }
+    return await register(deps, lines, products, ctx, options);
+  } finally {
+    await gate.close();
+  }
+}
+
+function checkAndTakeStock(
+  deps: RegisterPurchaseDeps,
+  lines: PurchaseLine[],
+  ctx: RequestContext,
+  options: AttemptOptions,
+  reads: PurchaseReads,
+  gate: PrescriptionGate,
+): Promise<ReadonlyMap<number, Product>> {
+  return deps.stockLocks.withLocks(stockLockKeys(lines), ctx.deadline, async () => {
+    const current = await readProducts(deps, lines, ctx);
+    const shortage = findStockShortage(lines, current);
+    if (shortage) {
+      throw new GatewayError('INSUFFICIENT_STOCK', {
+        text: 'stock.insufficient',
+        params: { nombre: shortage.nombre },
+        details: { ...shortage },
+      });
+    }
+    await assertCovered(deps, lines, current, reads, gate);
+    // A keyed purchase keeps the caller's purchase ids, to recognise a late registration on a retry.
+    const known = options.keyed ? await reads.history() : undefined;
+    if (known && !known.ok) throw known.error;
+    // A stock write and the registration must both fit, or neither starts.
+    assertWriteBudget(ctx, 2 * deps.upstreamTimeoutMs, 'purchase.write_budget');
+    await decrementStock(deps.products, lines, current, ctx, deps.logger);
+    const { details, total } = purchaseDetails(lines, current);
+    await options.progress?.stockTaken({
+      ...(known?.ok ? { baseline: known.value.map((purchase) => purchase.id) } : {}),
+      details: { productos_detalle: details, total },
+    });
+    return current;
+  });
+}
+
+/** Every product that needs a prescription is covered by what the caller's prescriptions still authorise. */
+async function assertCovered(
+  deps: RegisterPurchaseDeps,
+  lines: readonly PurchaseLine[],
+  products: ReadonlyMap<number, Product>,
+  reads: PurchaseReads,
+  gate: PrescriptionGate,
+): Promise<void> {
+  if (![...products.values()].some((product) => product.requiere_receta)) return;
+  const settled = await reads.prescriptions;
+  if (!settled.ok) throw settled.error;
+  const usable = usablePrescriptions(settled.value, deps.now(), deps.prescriptionValidityDays);
+
+  let history: Purchase[] | undefined;
+  if (needsHistory(lines, products, usable)) {
+    const tried = await reads.gateTried;
+    if (!tried.ok) throw tried.error;
+    if (!gate.held) throw new GateBusy();
+    const read = await reads.history();
+    if (!read.ok) throw read.error;
+    history = read.value;
+  }
+  const uncovered = findUncoveredLines(lines, products, usable, history);
+  if (uncovered.length > 0) {
+    throw new GatewayError('PRESCRIPTION_REQUIRED', {
+      details: {
+        productos_sin_receta: uncovered.map(({ product }) => product.nombre),
+        cobertura: uncovered.map(({ coverage }) => coverage),
+      },
+    });
+  }
+}
+
+async function register(
+  deps: RegisterPurchaseDeps,
+  lines: PurchaseLine[],
+  products: ReadonlyMap<number, Product>,
+  ctx: RequestContext,
+  options: AttemptOptions,
+): Promise<RegisteredPurchase> {
+  let purchase: Purchase;
+  try {
+    purchase = await deps.users.registerPurchase(
+      {
+        productos: lines.map((line) => line.producto_id),
+        cantidades: lines.map((line) => line.cantidad),
+        ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+      },
+      ctx,
+    );
+  } catch (error) {
+    if (error instanceof UpstreamError && error.mayHaveApplied) {
+      // Overselling medicine is worse than a stock count too low: keep the decrement, tell an operator.
+      deps.logger.error(
+        {
+          requestId: ctx.requestId,
+          // The spec requires this line to name the caller, so it carries the DNI in full under a
+          // field the logger's DNI masking leaves alone; every other log line masks DNIs.
+          callerDni: ctx.principal.dni,
+          lines,
+          reason: error.kind,
+          // A retry with the same key resolves the outcome: the key links the two lines.
+          ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+        },
+        'purchase registration outcome unknown; stock kept decremented, reconcile manually',
+      );
+      throw RegistrationOutcomeUnknown.of(error);
+    }
+    await restoreStock(deps.products, deps.stockLocks, lines, ctx, deps.logger);
+    throw error;
+  }
+
+  const { details, total } = purchaseDetails(lines, products);
+  return { ...purchase, productos_detalle: details, total };
+}
+
+async function readProducts(deps: RegisterPurchaseDeps, lines: readonly PurchaseLine[], ctx: RequestContext) {
+  const found = await Promise.all(lines.map((line) => deps.products.getProduct(line.producto_id, ctx)));
+  const missing = lines.filter((_, index) => found[index] === null).map((line) => line.producto_id);
+  if (missing.length > 0) {
+    throw new GatewayError('PRODUCT_NOT_FOUND', {
+      text: 'product.not_found',
+      params: { id: missing[0] as number },
+      details: { producto_id: missing[0], productos_no_encontrados: missing },
+    });
+  }
+  return new Map(found.map((product) => [(product as Product).id, product as Product]));
+}
