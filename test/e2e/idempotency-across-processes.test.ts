@@ -103,3 +103,17 @@ describe('per-caller limits shared by two replicas', () => {
     expect(statuses).toEqual([201, 201, 201, 429]);
   }, 30_000);
 });
+
+describe('prescription purchases of one caller on two replicas', () => {
+  it('are serialised through Redis: a 2-unit prescription pays for one of two concurrent purchases', async () => {
+    const [a, b] = await twoReplicas();
+    // A slow registration: without a shared gate both replicas would read a history without the other's purchase.
+    world.mocks.setFaults('usuarios', [{ method: 'POST', path: '/api/compras', fault: 'latency', latencyMs: 200 }]);
+    const AMOXICILINA = { productos: [{ producto_id: 3, cantidad: 2 }] };
+    const answers = await Promise.all([buy(a, AMOXICILINA), buy(b, AMOXICILINA)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 422]);
+    const refused = answers.find((answer) => answer.status === 422);
+    expect(refused?.body.details).toMatchObject({ cobertura: [{ producto_id: 3, recetado: 2, dispensado: 2, solicitado: 2 }] });
+    expect([registrations().length, stockWrites().length]).toEqual([1, 1]);
+  }, 30_000);
+});
