@@ -40,7 +40,7 @@ export const registerPurchaseRoute = createRoute({
     ...errorResponses([...COMMON_ERRORS, ...WRITE_ERRORS, 404, 409, 413, 415, 422], {
       404: 'PRODUCT_NOT_FOUND (details.producto_id)',
       409: 'INSUFFICIENT_STOCK (details: producto_id, nombre, disponible, solicitado)',
-      422: 'PRESCRIPTION_REQUIRED (details.productos_sin_receta: product names), or IDEMPOTENCY_KEY_REUSED (the key came with another body)',
+      422: 'PRESCRIPTION_REQUIRED (details.productos_sin_receta: product names; details.cobertura: [{producto_id, recetado, dispensado, solicitado}], one per name: what the usable prescriptions authorise, what was already dispensed since them, and what was asked), or IDEMPOTENCY_KEY_REUSED (the key came with another body)',
       429: 'RATE_LIMITED: PURCHASES_IN_FLIGHT_PER_CALLER (in_flight, Retry-After 1) or WRITES_PER_MINUTE_PER_CALLER (per_minute); replays are answered even over a limit',
     }),
   },
