@@ -699,7 +699,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PRESCRIPTION_REQUIRED (details.productos_sin_receta: product names), or IDEMPOTENCY_KEY_REUSED (the key came with another body) */
+            /** @description PRESCRIPTION_REQUIRED (details.productos_sin_receta: product names; details.cobertura: [{producto_id, recetado, dispensado, solicitado}], one per name: what the usable prescriptions authorise, what was already dispensed since them, and what was asked), or IDEMPOTENCY_KEY_REUSED (the key came with another body) */
             422: {
                 headers: {
                     /** @description Equals `requestId` in the body */

@@ -37,7 +37,7 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
   const { config, logger, metrics } = deps;
   const app = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
 
-  app.use(edge({ hsts: config.tls !== undefined, logger, metrics }));
+  app.use(edge({ hsts: config.tls !== undefined, logger, metrics, trustedProxyHops: config.trustedProxyHops }));
   if (config.corsOrigins.length > 0) {
     app.use(
       cors({
@@ -72,9 +72,12 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
   const document = buildOpenApiDocument(app);
   app.get('/api/schema', (c) => c.json(document));
   app.route('/api/docs', swaggerUi('/api/schema'));
-  app.get('/metrics', async (c) =>
-    c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
-  );
+  // With METRICS_PORT, /metrics is served only there (server/metrics-server.ts): here it is an
+  // unknown route, the uniform 404 NOT_FOUND.
+  if (config.metricsPort === undefined) {
+    const exposition = deps.metricsExposition;
+    app.get('/metrics', async (c) => c.body(await exposition.text(), 200, { 'Content-Type': exposition.contentType }));
+  }
 
   app.onError(createErrorHandler(logger));
   app.notFound(notFoundHandler);

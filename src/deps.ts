@@ -15,6 +15,7 @@ import {
 import type { RequestContext } from './domain/request-context.js';
 import { createCoordination } from './coordination/create-coordination.js';
 import { LoadMonitor } from './observability/load-monitor.js';
+import { registryExposition, type MetricsExposition } from './observability/cluster-metrics.js';
 import { createLogger } from './observability/logger.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { submitInvoices, type Invoice } from './domain/invoices/submit-invoices.js';
@@ -52,6 +53,8 @@ export interface GatewayDeps {
   config: Config;
   logger: Logger;
   metrics: GatewayMetrics;
+  /** What GET /metrics answers: `metrics`' registry, or with WORKERS > 1 the sum over the workers. */
+  metricsExposition: MetricsExposition;
   verifyToken: TokenVerifier;
   health: HealthStatus & { startDraining(): void };
   loadMonitor: LoadMonitor;
@@ -68,6 +71,8 @@ export interface GatewayDeps {
 export interface DepsOverrides {
   logger?: Logger;
   metrics?: GatewayMetrics;
+  /** A cluster worker's: the sum over every worker, asked of the primary (main.ts). */
+  metricsExposition?: MetricsExposition;
   verifyToken?: TokenVerifier;
   /** The fetch every upstream client uses (tests may inject one); implies the ky transport. */
   fetch?: typeof fetch;
@@ -143,6 +148,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     config,
     logger,
     metrics,
+    metricsExposition: overrides.metricsExposition ?? registryExposition(metrics.registry),
     verifyToken: overrides.verifyToken ?? createTokenVerifier(config.jwt),
     health: {
       isDraining: () => draining,

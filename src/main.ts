@@ -2,6 +2,8 @@ import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { loadConfig } from './config/config.js';
 import { createDeps } from './deps.js';
+import { workerMetrics } from './observability/cluster-metrics.js';
+import { GatewayMetrics } from './observability/metrics.js';
 import { createTracing } from './observability/tracing.js';
 import { runClusterPrimary } from './server/run-cluster.js';
 import { listenFailureMessage } from './server/listen-failure.js';
@@ -16,12 +18,21 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (loaded.config.workers > 1 && cluster.isPrimary) {
-    runClusterPrimary(loaded.config.workers, (message) => console.error(message));
+    await runClusterPrimary(loaded.config, (message) => console.error(message));
     return;
   }
   const tracing = await createTracing(loaded.config);
-  const deps = createDeps(loaded.config, tracing.tracer ? { tracer: tracing.tracer } : {});
-  const gateway = await startServer(deps).catch((error: NodeJS.ErrnoException) => {
+  // A cluster worker answers the primary's metrics collections from its registry, and its public
+  // /metrics (without METRICS_PORT) is the sum over every worker, asked of the primary.
+  const metrics = new GatewayMetrics();
+  const workerSide = cluster.isWorker ? workerMetrics(process, metrics.registry) : undefined;
+  const deps = createDeps(loaded.config, {
+    metrics,
+    ...(workerSide ? { metricsExposition: workerSide.exposition } : {}),
+    ...(tracing.tracer ? { tracer: tracing.tracer } : {}),
+  });
+  // In a cluster the primary serves METRICS_PORT (with the sum); a worker serves only PORT.
+  const gateway = await startServer(deps, {}, { serveMetricsPort: !cluster.isWorker }).catch((error: NodeJS.ErrnoException) => {
     console.error(listenFailureMessage(error, loaded.config.host, loaded.config.port, 'npm start'));
     process.exit(1);
   });

@@ -216,6 +216,11 @@ function checkGatewayPolicies(objects: ManifestObject[]): string[] {
   const resolvePort = (value: string | number | undefined) =>
     typeof value === 'number' ? value : container.ports?.find((p) => p.name === value)?.containerPort;
   if (!container.ports?.some((p) => p.containerPort === port)) problems.push(`${c}: no containerPort ${port} (the ConfigMap's PORT)`);
+  // METRICS_PORT: a containerPort of its own, which no Service exposes (Prometheus scrapes each pod).
+  const metricsPort = configData.METRICS_PORT ? Number(configData.METRICS_PORT) : undefined;
+  if (metricsPort !== undefined && !container.ports?.some((p) => p.containerPort === metricsPort)) {
+    problems.push(`${c}: no containerPort ${metricsPort} (the ConfigMap's METRICS_PORT)`);
+  }
   const probes = [
     ['readinessProbe', container.readinessProbe, READY_PATH],
     ['livenessProbe', container.livenessProbe, HEALTH_PATH],
@@ -275,6 +280,9 @@ function checkGatewayPolicies(objects: ManifestObject[]): string[] {
     for (const servicePort of service.spec.spec?.ports ?? []) {
       const target = servicePort.targetPort ?? servicePort.port;
       if (resolvePort(target) === undefined) problems.push(`Service ${service.name}: targetPort ${String(target)} is not a port of ${c}`);
+      if (metricsPort !== undefined && resolvePort(target) === metricsPort) {
+        problems.push(`Service ${service.name}: port ${servicePort.port} exposes METRICS_PORT ${metricsPort}; scrape the pods instead`);
+      }
     }
   }
   for (const hpa of hpas) {

@@ -27,6 +27,16 @@ export interface Config {
   host: string;
   /** Processes serving the port (node:cluster); 1 means no cluster. */
   workers: number;
+  /**
+   * When set, /metrics is served only on this port (plain HTTP on `host`; by the cluster's primary
+   * when `workers` > 1) and `port` answers it 404. Absent: /metrics is on `port`.
+   */
+  metricsPort?: number;
+  /**
+   * Proxies in front of the gateway that append to X-Forwarded-For: 0, the client address is the
+   * TCP peer; n, the n-th entry from the right (see http/client-address.ts).
+   */
+  trustedProxyHops: number;
   upstreamUrls: Record<ServiceName, string>;
   jwt: JwtConfig;
   /** `undici`: keep-alive Pool.request (fastest); `fetch`: ky over the global fetch (what msw sees). */
@@ -89,6 +99,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       port: e.PORT,
       host: e.HOST,
       workers: e.WORKERS,
+      ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
+      trustedProxyHops: e.TRUSTED_PROXY_HOPS,
       upstreamUrls: {
         usuarios: stripTrailingSlash(e.URL_USUARIOS_COMPRAS),
         productos: stripTrailingSlash(e.URL_PRODUCTOS_OFERTAS),

@@ -13,6 +13,10 @@ export const EnvSchema = z
     PORT: z.coerce.number().int().min(0).max(65_535).default(8888),
     HOST: z.string().min(1).default('0.0.0.0'),
     WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+    // Absent: /metrics on PORT. Set: only there (plain HTTP on HOST), and PORT answers it 404. 0: any free port.
+    METRICS_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(65_535).optional()),
+    // Proxies in front that append to X-Forwarded-For (0: the TCP peer is the client; one Ingress: 1).
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(32).default(0),
     URL_USUARIOS_COMPRAS: url.default('http://localhost:8080'),
     URL_PRODUCTOS_OFERTAS: url.default('http://localhost:8000'),
     URL_RECETAS_MEDICOS: url.default('http://localhost:3000'),
@@ -92,6 +96,13 @@ export const EnvSchema = z
         code: 'custom',
         path: ['WORKERS'],
         message: 'WORKERS greater than 1 needs REDIS_URL: per-process locks and idempotency records would let processes oversell and register twice',
+      });
+    }
+    if (typeof env.METRICS_PORT === 'number' && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_PORT'],
+        message: 'must differ from PORT: the metrics port serves only /metrics, and PORT then answers it 404',
       });
     }
     // Run even when some variable failed: start-up reports every bad variable at once.

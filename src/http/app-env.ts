@@ -10,5 +10,10 @@ export interface AppEnv {
     requestContext: RequestContext;
     /** Epoch ms when the request arrived. */
     startedAt: number;
+    /**
+     * The client's address (TCP peer, or X-Forwarded-For per TRUSTED_PROXY_HOPS; see
+     * http/client-address.ts); undefined only without a socket (requests made in-process by tests).
+     */
+    clientAddress: string | undefined;
   };
 }

@@ -6,7 +6,10 @@ import type { BreakerState } from '../upstreams/http/create-breaker.js';
 
 const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
-/** The gateway's Prometheus metrics, on a registry of its own (no global state). */
+/**
+ * The gateway's Prometheus metrics, on a registry of its own (no global state). With WORKERS > 1,
+ * /metrics merges every worker's registry by each metric's `aggregator` (cluster-metrics.ts).
+ */
 export class GatewayMetrics implements UpstreamObserver, StoreObserver, LockWaitObserver {
   readonly registry = new Registry();
   private readonly requests = new Counter({
@@ -39,6 +42,8 @@ export class GatewayMetrics implements UpstreamObserver, StoreObserver, LockWait
     name: 'gateway_breaker_state',
     help: 'Circuit breaker state by service: 0 closed, 1 half-open, 2 open',
     labelNames: ['service'],
+    // Summed over WORKERS > 1 (cluster-metrics.ts) a state would mean nothing: the worst worker's.
+    aggregator: 'max',
     registers: [this.registry],
   });
   private readonly breakerTransitions = new Counter({
@@ -60,6 +65,7 @@ export class GatewayMetrics implements UpstreamObserver, StoreObserver, LockWait
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  // Summed over WORKERS > 1 (prom-client's default aggregator): the total in flight over the workers.
   readonly inFlight = new Gauge({
     name: 'gateway_http_requests_in_flight',
     help: 'Requests being handled now',

@@ -5,10 +5,14 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
 import type { GatewayDeps } from '../deps.js';
+import { MetricsPortListenFailure } from './listen-failure.js';
+import { startMetricsServer, type RunningMetricsServer } from './metrics-server.js';
 
 export interface RunningGateway {
   url: string;
   server: Server;
+  /** The METRICS_PORT listener's root URL, when this process serves it. */
+  metricsUrl?: string;
   /** Readiness 503 at once, stop accepting, let in-flight requests finish, then close. */
   drain(): Promise<void>;
 }
@@ -29,8 +33,16 @@ export interface ServerTimeouts {
   connectionsCheckingIntervalMs?: number;
 }
 
-/** Serves the app (HTTPS when TLS files are configured) and resolves once it listens. */
-export async function startServer(deps: GatewayDeps, timeouts: ServerTimeouts = {}): Promise<RunningGateway> {
+/**
+ * Serves the app (HTTPS when TLS files are configured) and, with METRICS_PORT, the metrics
+ * listener (unless `serveMetricsPort` is false: a cluster worker, whose primary serves it);
+ * resolves once both listen. A METRICS_PORT that cannot listen rejects with MetricsPortListenFailure.
+ */
+export async function startServer(
+  deps: GatewayDeps,
+  timeouts: ServerTimeouts = {},
+  options: { serveMetricsPort?: boolean } = {},
+): Promise<RunningGateway> {
   const { config } = deps;
   const app = createApp(deps);
   const tls = config.tls;
@@ -64,13 +76,33 @@ export async function startServer(deps: GatewayDeps, timeouts: ServerTimeouts = 
   server.requestTimeout = requestTimeout;
   server.keepAliveTimeout = keepAliveTimeout;
 
+  let metricsServer: RunningMetricsServer | undefined;
+  if (config.metricsPort !== undefined && options.serveMetricsPort !== false) {
+    const metricsPort = config.metricsPort;
+    metricsServer = await startMetricsServer({
+      host: config.host,
+      port: metricsPort,
+      exposition: deps.metricsExposition,
+      onError: (error) => deps.logger.error({ err: error }, 'metrics scrape failed'),
+    }).catch((error: NodeJS.ErrnoException) => {
+      server.close();
+      throw new MetricsPortListenFailure(metricsPort, error);
+    });
+  }
+
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
-  return { url, server, drain: () => drain(server, deps) };
+  return {
+    url,
+    server,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
+    drain: () => drain(server, deps, metricsServer),
+  };
 }
 
-async function drain(server: Server, deps: GatewayDeps): Promise<void> {
+/** The metrics listener keeps answering scrapes while requests drain, and closes last. */
+async function drain(server: Server, deps: GatewayDeps, metricsServer: RunningMetricsServer | undefined): Promise<void> {
   deps.health.startDraining();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Idle keep-alive sockets are closed now and whenever a busy one finishes its response.
@@ -83,5 +115,6 @@ async function drain(server: Server, deps: GatewayDeps): Promise<void> {
     deps.logger.warn({ graceMs: deps.config.shutdownGraceMs }, 'drain grace period over; closing remaining connections');
     server.closeAllConnections();
   }
+  await metricsServer?.close();
   deps.close();
 }

@@ -4,8 +4,10 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from 'pino';
+import { maskDni } from '../../observability/logger.js';
 import type { GatewayMetrics } from '../../observability/metrics.js';
 import type { AppEnv } from '../app-env.js';
+import { clientAddress } from '../client-address.js';
 
 /** The header set of Hono's `secureHeaders()` defaults (HSTS only when serving TLS). */
 const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
@@ -29,8 +31,10 @@ const VALID_REQUEST_ID = /^[\w\-=]{1,255}$/;
  * The one middleware every request meets (each async layer costs a load-balancer probe about a
  * fifth of its throughput on the Node adapter, so the edge is a single layer):
  * - before the handler: adopts or generates the request id and sets it and the security headers,
- *   so every answer (errors and 404s included) carries them;
- * - after it: one metric sample and one log line, labelled by route template (never raw paths).
+ *   so every answer (errors and 404s included) carries them, and sets the client's address
+ *   (`clientAddress`, per TRUSTED_PROXY_HOPS) for the log line and per-address limits;
+ * - after it: one metric sample and one log line, labelled by route template (never raw paths),
+ *   naming the caller (masked DNI) when the request was authenticated, and the client's address.
  *
  * It does the work of Hono's `requestId()` and `secureHeaders()` at a fraction of their cost,
  * measured on GET /health (bench/results.md): `secureHeaders()` edits the finished response's
@@ -38,9 +42,9 @@ const VALID_REQUEST_ID = /^[\w\-=]{1,255}$/;
  * build a full WHATWG Headers object for every request; each cost about a quarter of the
  * throughput of a probe.
  */
-export function edge(options: { hsts: boolean; logger: Logger; metrics: GatewayMetrics }) {
+export function edge(options: { hsts: boolean; logger: Logger; metrics: GatewayMetrics; trustedProxyHops: number }) {
   const headers = options.hsts ? [...SECURITY_HEADERS, HSTS] : SECURITY_HEADERS;
-  const { logger, metrics } = options;
+  const { logger, metrics, trustedProxyHops } = options;
   return createMiddleware<AppEnv>(async (c, next) => {
     const started = performance.now();
     c.set('startedAt', Date.now());
@@ -49,6 +53,10 @@ export function edge(options: { hsts: boolean; logger: Logger; metrics: GatewayM
     c.set('requestId', requestId);
     c.header('X-Request-Id', requestId);
     for (const [name, value] of headers) c.header(name, value);
+    // With no trusted proxy, X-Forwarded-For is not even read (the default, and the cheapest).
+    const forwardedFor = trustedProxyHops > 0 ? readRawHeader(c, 'x-forwarded-for', 'all') : undefined;
+    const address = clientAddress(peerAddress(c), forwardedFor, trustedProxyHops);
+    c.set('clientAddress', address);
 
     metrics.inFlight.inc();
     try {
@@ -60,19 +68,40 @@ export function edge(options: { hsts: boolean; logger: Logger; metrics: GatewayM
       const handler = matchedRoutes(c).at(-1);
       const route = handler && handler.method !== 'ALL' ? handler.path : 'unmatched';
       metrics.observeRequest(c.req.method, route, c.res.status, seconds);
+      // Set by `authenticate` once the token is verified; absent for anonymous and refused requests.
+      const principal = c.get('principal') as AppEnv['Variables']['principal'] | undefined;
       logger.info(
-        { requestId, method: c.req.method, path: c.req.path, route, status: c.res.status, durationMs: Math.round(seconds * 10_000) / 10 },
+        {
+          requestId,
+          method: c.req.method,
+          path: c.req.path,
+          route,
+          status: c.res.status,
+          durationMs: Math.round(seconds * 10_000) / 10,
+          ...(principal ? { caller: maskDni(principal.dni) } : {}),
+          clientAddress: address,
+        },
         'request',
       );
     }
   });
 }
 
-function readRawHeader(c: Context<AppEnv>, name: string): string | undefined {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+/** A header from Node's raw headers (no WHATWG Headers built); `all`: every occurrence, joined. */
+function readRawHeader(c: Context<AppEnv>, name: string, occurrences: 'first' | 'all' = 'first'): string | undefined {
+  const incoming = nodeRequest(c);
   if (incoming) {
     const value = incoming.headers[name];
-    return Array.isArray(value) ? value[0] : value;
+    return Array.isArray(value) ? (occurrences === 'all' ? value.join(', ') : value[0]) : value;
   }
   return c.req.header(name);
+}
+
+/** The TCP peer's address; undefined for requests made in-process (`app.request` in tests). */
+function peerAddress(c: Context<AppEnv>): string | undefined {
+  return nodeRequest(c)?.socket.remoteAddress;
+}
+
+function nodeRequest(c: Context<AppEnv>): IncomingMessage | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
 }

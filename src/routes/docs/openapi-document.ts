@@ -9,7 +9,9 @@ export const OPENAPI_INFO = {
     license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     description:
       'Backend-for-frontend gateway of the botica pharmacy. Every error has the body ' +
-      '`{error, code, details?, requestId}`; `requestId` equals the `X-Request-Id` header.',
+      '`{error, code, details?, requestId}`; `requestId` equals the `X-Request-Id` header. ' +
+      'Outside this document: `GET /metrics` (Prometheus text, summed over all workers), which moves ' +
+      'to `METRICS_PORT` when that is set (this port then answers it 404 `NOT_FOUND`).',
   },
   servers: [{ url: '/' }],
 };
