@@ -140,7 +140,16 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     logger,
     ...validity,
   };
-  const prescriptionDeps = { prescriptions: prescriptionsClient, products, users, logger, ...validity };
+  const prescriptionDeps = {
+    prescriptions: prescriptionsClient,
+    products,
+    users,
+    logger,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    ...(config.recetasOcrTimeoutMs !== undefined ? { ocrTimeoutMs: config.recetasOcrTimeoutMs } : {}),
+    ...validity,
+  };
+  const invoiceDeps = { client: invoicesClient, upstreamTimeoutMs: config.upstreamTimeoutMs };
 
   const loadMonitor = new LoadMonitor(config.loadShedding);
   let draining = false;
@@ -176,15 +185,16 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
       ),
     },
     tasks: withLimitedTaskWrites(
-      integrationTasks(createTasksClient(upstreams.tareas), {
-        allowedHosts: config.taskAllowedHosts,
-        resolve: overrides.resolveHost ?? resolveHost,
-      }),
+      integrationTasks(
+        createTasksClient(upstreams.tareas),
+        { allowedHosts: config.taskAllowedHosts, resolve: overrides.resolveHost ?? resolveHost },
+        config.upstreamTimeoutMs,
+      ),
       coordination.limits,
     ),
     invoices: {
       submitInvoices: limitedWrite(coordination.limits, (invoices: Invoice[], key: string, ctx: RequestContext) =>
-        submitInvoices(invoicesClient, invoices, key, ctx),
+        submitInvoices(invoiceDeps, invoices, key, ctx),
       ),
     },
     close: () => {

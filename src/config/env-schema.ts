@@ -98,6 +98,18 @@ export const EnvSchema = z
         message: 'WORKERS greater than 1 needs REDIS_URL: per-process locks and idempotency records would let processes oversell and register twice',
       });
     }
+    // A purchase starts its writes only with 2 x UPSTREAM_TIMEOUT_MS of budget left (a stock write
+    // and the registration): a request budget not above that would refuse every purchase.
+    const positive = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0;
+    if (positive(env.REQUEST_TIMEOUT_MS) && positive(env.UPSTREAM_TIMEOUT_MS) && env.REQUEST_TIMEOUT_MS <= 2 * env.UPSTREAM_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REQUEST_TIMEOUT_MS'],
+        message:
+          `must be greater than 2 x UPSTREAM_TIMEOUT_MS (${env.REQUEST_TIMEOUT_MS} <= 2 x ${env.UPSTREAM_TIMEOUT_MS}): ` +
+          'no purchase could ever start its writes (a stock write and the registration)',
+      });
+    }
     if (typeof env.METRICS_PORT === 'number' && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
       ctx.addIssue({
         code: 'custom',

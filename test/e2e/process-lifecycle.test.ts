@@ -39,8 +39,10 @@ async function startGateway(overrides: Record<string, string> = {}) {
     JWT_SECRET: SECRET,
     LOG_LEVEL: 'info',
     SHUTDOWN_GRACE_MS: String(GRACE_MS),
+    // Long enough that the held request of the drain test is never cut short; the request budget
+    // must exceed 2 x UPSTREAM_TIMEOUT_MS (a purchase's two writes).
     UPSTREAM_TIMEOUT_MS: '8000',
-    REQUEST_TIMEOUT_MS: '9000',
+    REQUEST_TIMEOUT_MS: '17000',
     ...upstreamUrlEnv(upstreams.urls),
     ...overrides,
   });

@@ -60,7 +60,14 @@ export class LogCapture extends Writable {
  * The gateway app over msw-backed mock upstreams (unhandled requests are errors). One msw server
  * per test file: call `listen()` in beforeAll, `reset()` in beforeEach, `close()` in afterAll.
  */
-export function createHarness(env: Record<string, string> = {}, options: { mockRecetasApi?: 'estado' | 'validar' } = {}) {
+export function createHarness(
+  env: Record<string, string> = {},
+  options: {
+    mockRecetasApi?: 'estado' | 'validar';
+    /** Resolves task `base_url` hosts for the SSRF guard instead of the fake DNS (e.g. a slow one). */
+    resolveHost?: (host: string, timeoutMs: number) => Promise<string[]>;
+  } = {},
+) {
   // The mock prescriptions service plays the generation the gateway is configured for, unless
   // a test asks for a mismatch.
   const mocks: MockUpstreams = createMockUpstreams({
@@ -77,7 +84,7 @@ export function createHarness(env: Record<string, string> = {}, options: { mockR
     deps = createDeps(testConfig(env), {
       logger: createLogger('info', logs),
       metrics: new GatewayMetrics({ processMetrics: false }),
-      resolveHost: fakeResolveHost,
+      resolveHost: options.resolveHost ?? fakeResolveHost,
     });
     app = createApp(deps);
   };
@@ -109,17 +116,37 @@ export function createHarness(env: Record<string, string> = {}, options: { mockR
     calls: (service?: ServiceName): RecordedCall[] => mocks.calls(service),
     /** Calls that could change something upstream. */
     writes: (service?: ServiceName) => mocks.calls(service).filter((call) => call.method !== 'GET'),
-    request: (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
-      const { token, json, ...rest } = init;
+    /**
+     * `bodyDelayMs` sends the JSON body as a stream whose rest arrives only that long after its
+     * first byte: a slow client, spending the request's budget before the route reads the body.
+     */
+    request: (path: string, init: RequestInit & { token?: string; json?: unknown; bodyDelayMs?: number } = {}) => {
+      const { token, json, bodyDelayMs, ...rest } = init;
       const headers = new Headers(rest.headers);
       if (token) headers.set('authorization', `Bearer ${token}`);
-      if (json !== undefined) headers.set('content-type', 'application/json');
-      return app.request(path, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+      if (json === undefined) return app.request(path, { ...rest, headers });
+      headers.set('content-type', 'application/json');
+      const text = JSON.stringify(json);
+      if (bodyDelayMs === undefined) return app.request(path, { ...rest, headers, body: text });
+      return app.request(path, { ...rest, headers, body: slowBody(text, bodyDelayMs), duplex: 'half' } as RequestInit);
     },
   };
 }
 
 export type Harness = ReturnType<typeof createHarness>;
+
+/** `text` as a stream: its first byte at once, the rest `delayMs` later. */
+function slowBody(text: string, delayMs: number): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(bytes.subarray(0, 1));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      controller.enqueue(bytes.subarray(1));
+      controller.close();
+    },
+  });
+}
 
 export const tokens = {
   ana: () => signMockToken(TEST_SECRET, { dni: SEED_DNI.ana, role: 'CLIENTE' }),

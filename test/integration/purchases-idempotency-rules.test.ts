@@ -130,7 +130,9 @@ describe('an unknown outcome, then a retry with the same key', () => {
   });
 
   it('answers 504 write_budget, writing nothing, when the retry cannot wait out the first registration', async () => {
-    const tight = createHarness({ UPSTREAM_TIMEOUT_MS: '200', REQUEST_TIMEOUT_MS: '350' });
+    // The first purchase has the 2 x 200 ms its writes need; the retry's body takes 900 of its
+    // 1000 ms to arrive, leaving less than the one registration it would have to make.
+    const tight = createHarness({ UPSTREAM_TIMEOUT_MS: '200', REQUEST_TIMEOUT_MS: '1000' });
     h.close();
     tight.listen();
     try {
@@ -138,7 +140,13 @@ describe('an unknown outcome, then a retry with the same key', () => {
       expect((await buy(tight, { productos: [{ producto_id: 1, cantidad: 1 }] }, 'tight-1')).status).toBe(504);
       tight.msw.resetHandlers();
       const writesBefore = tight.writes().length;
-      const retried = await buy(tight, { productos: [{ producto_id: 1, cantidad: 1 }] }, 'tight-1');
+      const retried = await tight.request(`${API}/compras`, {
+        method: 'POST',
+        token: await tokens.ana(),
+        json: { productos: [{ producto_id: 1, cantidad: 1 }] },
+        headers: { 'idempotency-key': 'tight-1' },
+        bodyDelayMs: 900,
+      });
       expect(retried.status).toBe(504);
       expect(retried.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
       expect((await errorBody(retried)).details).toEqual({ stage: 'write_budget' });

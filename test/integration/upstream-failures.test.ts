@@ -204,7 +204,10 @@ describe('circuit breaker', () => {
 });
 
 describe('request budget', () => {
-  const tight = createHarness({ UPSTREAM_TIMEOUT_MS: '10000', REQUEST_TIMEOUT_MS: '300' });
+  // REQUEST_TIMEOUT_MS must exceed 2 x UPSTREAM_TIMEOUT_MS (a purchase's two writes), so the
+  // budget is shorter than one call's cap only once something else has spent it: here a body that
+  // takes 1900 of the 2100 ms to arrive, leaving about 200 ms for the first upstream call.
+  const tight = createHarness({ UPSTREAM_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '2100' });
   beforeAll(() => {
     h.msw.close();
     tight.listen();
@@ -216,14 +219,25 @@ describe('request budget', () => {
   });
 
   it('caps an upstream call at the request budget when that is shorter', { timeout: 5000 }, async () => {
+    const heldFor: number[] = [];
     tight.msw.use(
-      http.get(MY_PURCHASES, async () => {
-        await delay('infinite');
+      http.get(`${BASE_URLS.recetas}/api/recetas/:id`, async ({ request }) => {
+        const arrived = performance.now();
+        await new Promise((resolve) => request.signal.addEventListener('abort', resolve, { once: true }));
+        heldFor.push(performance.now() - arrived);
         return undefined;
       }),
     );
-    const response = await getMine(tight);
+    const response = await tight.request(`${API}/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, {
+      method: 'PUT',
+      token: await tokens.ana(),
+      json: { estadovalidacion: 'VALIDADA' },
+      bodyDelayMs: 1900,
+    });
     expect(response.status).toBe(504);
-    expect((await errorBody(response)).code).toBe('UPSTREAM_TIMEOUT');
+    expect(await errorBody(response)).toMatchObject({ code: 'UPSTREAM_TIMEOUT', details: { service: 'recetas' } });
+    // Given up when the budget ran out (about 200 ms), not at UPSTREAM_TIMEOUT_MS (1000 ms).
+    expect(heldFor).toHaveLength(1);
+    expect(heldFor[0]).toBeLessThan(800);
   });
 });

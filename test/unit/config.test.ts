@@ -139,6 +139,24 @@ describe('loadConfig errors', () => {
     expect(config({ JWT_SECRET: SECRET, WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).workers).toBe(2);
   });
 
+  it('rejects a REQUEST_TIMEOUT_MS not greater than 2 x UPSTREAM_TIMEOUT_MS in one line naming both', () => {
+    for (const timing of [
+      { UPSTREAM_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1000' },
+      { UPSTREAM_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '800' },
+      { UPSTREAM_TIMEOUT_MS: '6000' },
+      { REQUEST_TIMEOUT_MS: '6000' },
+    ]) {
+      const lines = errors({ JWT_SECRET: SECRET, ...timing });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^REQUEST_TIMEOUT_MS: /);
+      expect(lines[0]).toContain('UPSTREAM_TIMEOUT_MS');
+    }
+    expect(config({ JWT_SECRET: SECRET, UPSTREAM_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1001' }).requestTimeoutMs).toBe(1001);
+    // A bad timeout is reported once, as itself, not again as a budget the other cannot fit.
+    expect(errors({ JWT_SECRET: SECRET, UPSTREAM_TIMEOUT_MS: '6000.5' })).toEqual([expect.stringMatching(/^UPSTREAM_TIMEOUT_MS: /)]);
+    expect(errors({ JWT_SECRET: SECRET, REQUEST_TIMEOUT_MS: 'soon' })).toEqual([expect.stringMatching(/^REQUEST_TIMEOUT_MS: /)]);
+  });
+
   it('takes redis:// and rediss:// URLs (password and database allowed) and refuses others', () => {
     expect(config({ JWT_SECRET: SECRET, REDIS_URL: 'rediss://:p%40ss@redis.example:6380/2' }).redis).toEqual({
       url: 'rediss://:p%40ss@redis.example:6380/2',

@@ -4,6 +4,7 @@ import { isRejectedWith } from '../../errors/upstream-error.js';
 import type { IntakeAnswer, Invoice, InvoicesClient } from '../../upstreams/facturas/facturas-client.js';
 import { FastApiValidationSchema } from '../../upstreams/facturas/facturas-client.js';
 import type { RequestContext } from '../request-context.js';
+import { assertWriteBudget } from '../shared/write-budget.js';
 
 export type { IntakeAnswer, Invoice } from '../../upstreams/facturas/facturas-client.js';
 
@@ -14,20 +15,30 @@ export type { IntakeAnswer, Invoice } from '../../upstreams/facturas/facturas-cl
 export const callerScopedKey = (caller: string, key: string): string =>
   createHash('sha256').update(`${caller}:${key}`).digest('hex');
 
+export interface SubmitInvoicesDeps {
+  client: InvoicesClient;
+  /** `UPSTREAM_TIMEOUT_MS`: the budget the batch needs left before it is sent. */
+  upstreamTimeoutMs: number;
+}
+
 /** The service's own words (`msg`) are never passed on; the field it named is. */
 const REJECTED = { key: 'issue.rejected_by_service' } as const;
 
 /**
  * Forwards a validated batch with the caller's idempotency key. The service's 202 passes
  * through, its 409 (key already used in 24 h) becomes DUPLICATE_REQUEST and its 422 a
- * VALIDATION_ERROR with the same index.field paths the gateway uses.
+ * VALIDATION_ERROR with the same index.field paths the gateway uses. The batch is not sent
+ * without one upstream timeout of budget left (504 `write_budget`): the queue consumes the key on
+ * first receipt, so a batch cut off mid-call could be neither confirmed nor retried.
  */
 export async function submitInvoices(
-  client: InvoicesClient,
+  deps: SubmitInvoicesDeps,
   invoices: Invoice[],
   idempotencyKey: string,
   ctx: RequestContext,
 ): Promise<IntakeAnswer> {
+  const { client } = deps;
+  assertWriteBudget(ctx, deps.upstreamTimeoutMs);
   try {
     return await client.submitBatch(invoices, callerScopedKey(ctx.principal.dni, idempotencyKey), ctx);
   } catch (error) {

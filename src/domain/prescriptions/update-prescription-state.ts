@@ -10,6 +10,7 @@ import type { UsersClient } from '../../upstreams/usuarios/usuarios-client.js';
 import { isAdmin, type RequestContext } from '../request-context.js';
 import { prescriptionDateProblem } from '../shared/dates.js';
 import type { DomainLogger } from '../shared/logger.js';
+import { assertWriteBudget } from '../shared/write-budget.js';
 import { describeFailures, doctorProblem, productProblems, type CheckOutcome } from './prescription-checks.js';
 import { warnOnServiceRewrite } from './service-rewrite-warning.js';
 
@@ -20,6 +21,10 @@ export interface UpdatePrescriptionDeps {
   prescriptionValidityDays: number;
   now: () => Date;
   logger: DomainLogger;
+  /** `UPSTREAM_TIMEOUT_MS`: the budget a state write needs left before it starts. */
+  upstreamTimeoutMs: number;
+  /** `RECETAS_OCR_TIMEOUT_MS`, when set: the cap of `validar`, and so the budget it needs left. */
+  ocrTimeoutMs?: number;
 }
 
 export type { PrescriptionState } from '../../upstreams/recetas/recetas-client.js';
@@ -37,7 +42,8 @@ export type UpdatePrescriptionResult =
  * Sets a prescription's state, in the contract's order of checks: who may ask for which state
  * (before any upstream call), whether the service's generation can set it, the prescription
  * itself (another patient's does not exist for a CLIENTE), then for `validada` every check in
- * parallel; any failure is a 422 and the state stays as it was.
+ * parallel; any failure is a 422 and the state stays as it was. No write starts without the
+ * budget to finish it (one upstream timeout; the OCR cap for `validar`): 504 `write_budget`.
  */
 export async function updatePrescriptionState(
   deps: UpdatePrescriptionDeps,
@@ -56,6 +62,7 @@ export async function updatePrescriptionState(
   }
 
   if (state !== 'validada') {
+    assertWriteBudget(ctx, deps.upstreamTimeoutMs);
     const updated = await deps.prescriptions.setState(recetaId, state, ctx);
     if (!updated) throw notFound(recetaId);
     return { outcome: 'state_updated', receta: updated };
@@ -67,11 +74,14 @@ export async function updatePrescriptionState(
   if (failures.checks_fallidos.length > 0) throw invalid(failures);
 
   if (!byService) {
+    assertWriteBudget(ctx, deps.upstreamTimeoutMs);
     const updated = await deps.prescriptions.setState(recetaId, 'validada', ctx);
     if (!updated) throw notFound(recetaId);
     return validated(updated, receta.productos.length);
   }
 
+  // The service's OCR runs under its own cap: that is what the call may take.
+  assertWriteBudget(ctx, deps.ocrTimeoutMs ?? deps.upstreamTimeoutMs);
   const answer = await deps.prescriptions.validateWithService(recetaId, ctx);
   if (!answer) throw notFound(recetaId);
   if (!answer.ok) throw invalid({ checks_fallidos: [answer.check] });

@@ -2,6 +2,7 @@ import { GatewayError, validationError } from '../../errors/gateway-error.js';
 import { isRejectedWith } from '../../errors/upstream-error.js';
 import type { Task, TaskChanges, TaskConfig, TasksClient } from '../../upstreams/tareas/tareas-client.js';
 import type { RequestContext } from '../request-context.js';
+import { assertWriteBudget } from '../shared/write-budget.js';
 import { assertPublicTaskUrl, type TaskUrlGuardOptions } from './task-url-guard.js';
 
 export type { Task, TaskChanges, TaskConfig } from '../../upstreams/tareas/tareas-client.js';
@@ -32,8 +33,14 @@ async function withBadRequestsAsValidation<T>(call: Promise<T>): Promise<T> {
   }
 }
 
-/** The integration-task use-cases; each is scoped to the caller by their forwarded token. */
-export function integrationTasks(client: TasksClient, urlGuard: TaskUrlGuardOptions) {
+/**
+ * The integration-task use-cases; each is scoped to the caller by their forwarded token. Each
+ * write starts only after its checks (URL guard, ownership) and only with `upstreamTimeoutMs`
+ * of the request's budget left (504 `write_budget` otherwise, nothing sent).
+ */
+export function integrationTasks(client: TasksClient, urlGuard: TaskUrlGuardOptions, upstreamTimeoutMs: number) {
+  const assertBudget = (ctx: RequestContext) => assertWriteBudget(ctx, upstreamTimeoutMs);
+
   const findTask = async (id: number, ctx: RequestContext): Promise<Task> => {
     // The service has no single-task read: the caller's list is the source of truth.
     const task = (await client.listTasks(ctx)).find((candidate) => candidate.id === id);
@@ -46,6 +53,7 @@ export function integrationTasks(client: TasksClient, urlGuard: TaskUrlGuardOpti
     getTask: findTask,
     async createTask(task: { name: string; config: TaskConfig }, ctx: RequestContext): Promise<Task> {
       await assertPublicTaskUrl(task.config.base_url, urlGuard, ctx.deadline);
+      assertBudget(ctx);
       return withBadRequestsAsValidation(client.createTask(task, ctx));
     },
     /** Changes only a task in the caller's own list: nothing is sent for anyone else's. */
@@ -53,6 +61,7 @@ export function integrationTasks(client: TasksClient, urlGuard: TaskUrlGuardOpti
       // The body (its URL included) is checked before ownership: a 400 calls nothing.
       if (changes.config) await assertPublicTaskUrl(changes.config.base_url, urlGuard, ctx.deadline);
       await findTask(id, ctx);
+      assertBudget(ctx);
       const task = await withBadRequestsAsValidation(client.updateTask(id, changes, ctx));
       if (!task) throw taskNotFound(id);
       return task;
@@ -60,6 +69,7 @@ export function integrationTasks(client: TasksClient, urlGuard: TaskUrlGuardOpti
     /** Deletes only a task in the caller's own list. */
     async deleteTask(id: number, ctx: RequestContext): Promise<void> {
       await findTask(id, ctx);
+      assertBudget(ctx);
       if (!(await client.deleteTask(id, ctx))) throw taskNotFound(id);
     },
     /** Enqueues only a task the caller owns: the service itself would enqueue any id blindly. */
@@ -67,6 +77,7 @@ export function integrationTasks(client: TasksClient, urlGuard: TaskUrlGuardOpti
       const task = await findTask(id, ctx);
       // Again right before the worker calls it: what a name resolves to changes.
       await assertPublicTaskUrl(task.config.base_url, urlGuard, ctx.deadline);
+      assertBudget(ctx);
       const answer = await client.executeTask(id, ctx);
       return { detail: answer.detail, task_id: Number(answer.task_id), status: task.status };
     },
