@@ -23,12 +23,22 @@ export { createSeed } from './data/seed.js';
 export {
   SEED_CMP,
   SEED_DNI,
+  SEED_PASSWORDS,
   SEED_PRODUCT_IDS,
   SEED_RECETA_IDS,
   SEED_TASK_IDS,
   SEED_USER_IDS,
 } from './data/seed-ids.js';
 export type { SeedRecetaName } from './data/seed-ids.js';
+export {
+  OCR_FAILURE_MARKER,
+  prescriptionUploadForm,
+  readPdfTextLines,
+  samplePrescriptionLines,
+  samplePrescriptionPdf,
+} from './data/sample-pdf.js';
+export type { SamplePrescription, SamplePrescriptionProduct, UploadFormOptions } from './data/sample-pdf.js';
+export { MAX_PDF_BYTES, UPLOAD_FIELD } from './apps/recetas-upload.js';
 export type * from './data/types.js';
 
 export interface MockUpstreamsOptions extends MockAppOptions {

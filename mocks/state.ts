@@ -18,7 +18,10 @@ export interface RecordedCall {
   query: string;
   /** Header names lowercased. */
   headers: Record<string, string>;
-  /** Parsed JSON when the content type is JSON, else the raw text, or null when empty. */
+  /**
+   * Parsed JSON when the content type is JSON; for multipart, `{fields, files: [{field, filename,
+   * mimeType, size, sha256}]}`; else the raw text; null when empty.
+   */
   body: unknown;
 }
 

@@ -8,6 +8,8 @@ export interface PydanticError {
   loc: Array<string | number>;
   msg: string;
   input: unknown;
+  /** The constraint of a refused bound (`{"ge": 1}`, `{"gt": 0}`). */
+  ctx?: Record<string, unknown>;
 }
 
 export type FieldKind = 'str' | 'int' | 'float' | 'bool' | 'date';
@@ -22,6 +24,39 @@ export function parseIntParam(raw: string, loc: Array<string | number>): { value
   return {
     error: { type: 'int_parsing', loc, msg: 'Input should be a valid integer, unable to parse string as an integer', input: raw },
   };
+}
+
+/** An `int` query parameter with FastAPI's `ge`/`gt` bound (`Query(1, ge=1)`). */
+export function parseBoundedIntParam(
+  raw: string,
+  loc: Array<string | number>,
+  bound: { ge: number } | { gt: number },
+): { value: number } | { error: PydanticError } {
+  const parsed = parseIntParam(raw, loc);
+  if ('error' in parsed) return parsed;
+  if ('ge' in bound && parsed.value < bound.ge) {
+    return { error: { type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${bound.ge}`, input: raw, ctx: { ge: bound.ge } } };
+  }
+  if ('gt' in bound && parsed.value <= bound.gt) {
+    return { error: { type: 'greater_than', loc, msg: `Input should be greater than ${bound.gt}`, input: raw, ctx: { gt: bound.gt } } };
+  }
+  return parsed;
+}
+
+const TRUE_STRINGS = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
+const FALSE_STRINGS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
+
+/** A `bool` query parameter as pydantic parses a string (case-insensitive). */
+export function parseBoolParam(raw: string, loc: Array<string | number>): { value: boolean } | { error: PydanticError } {
+  const lower = raw.toLowerCase();
+  if (TRUE_STRINGS.has(lower)) return { value: true };
+  if (FALSE_STRINGS.has(lower)) return { value: false };
+  return { error: { type: 'bool_parsing', loc, msg: 'Input should be a valid boolean, unable to interpret input', input: raw } };
+}
+
+/** A required query parameter that is absent. */
+export function missingParam(loc: Array<string | number>): PydanticError {
+  return { type: 'missing', loc, msg: 'Field required', input: null };
 }
 
 function isIsoDate(value: string): boolean {

@@ -16,10 +16,26 @@ export function springError(c: Context, state: MockState, status: ContentfulStat
   return c.json({ error, message, timestamp, status }, status);
 }
 
+/**
+ * The handler of `@Valid` failures (MethodArgumentNotValidException): no `message`, one entry per
+ * refused field in `validationErrors` (the last failed constraint of a field wins).
+ */
+export function springValidationError(c: Context, state: MockState, validationErrors: Record<string, string>): Response {
+  return c.json(
+    { timestamp: javaLocalDateTime(state.now()), status: 400, error: 'Errores de validación', validationErrors },
+    400,
+  );
+}
+
+/** The catch-all `@ExceptionHandler(Exception.class)`: unreadable bodies, unsupported media types, unexpected exceptions. */
+export function springInternalError(c: Context, state: MockState): Response {
+  return springError(c, state, 500, 'Error interno del servidor', 'Ha ocurrido un error inesperado');
+}
+
 export function springErrors(state: MockState): FrameworkErrors {
   return {
     notFound: (c) => springError(c, state, 404, 'Not Found', `No static resource ${c.req.path.replace(/^\//, '')}.`),
-    internalError: (c) => springError(c, state, 500, 'Error interno del servidor', 'Ha ocurrido un error inesperado'),
+    internalError: (c) => springInternalError(c, state),
   };
 }
 

@@ -1,5 +1,6 @@
-// Products and offers service (FastAPI, no auth): single-product read, partial update, offers.
-// There is deliberately no batch read and no conditional update, as in the real service.
+// Products and offers service (FastAPI, no auth): single-product read, partial update, the
+// catalogue listings (productos-catalogue.ts), offers. There is deliberately no batch read and no
+// conditional update, as in the real service.
 import type { Hono } from 'hono';
 import type { Producto } from '../data/types.js';
 import { pythonDateTime } from '../data/time.js';
@@ -8,6 +9,7 @@ import { fastApiErrors } from './framework-errors.js';
 import { bodyParseErrors, checkField, parseIntParam, validationErrorResponse } from './fastapi-validation.js';
 import type { FieldKind, PydanticError } from './fastapi-validation.js';
 import { createMockApp } from './mock-app.js';
+import { registerCatalogueRoutes } from './productos-catalogue.js';
 import type { MockAppOptions } from './mock-app.js';
 import { isPlainObject, readJsonBody } from './request-body.js';
 import type { ParsedBody } from './request-body.js';
@@ -47,6 +49,9 @@ export function createProductosApp(state: MockState, _options: MockAppOptions): 
   const findProduct = (id: number) => state.data.productos.items.find((producto) => producto.id === id);
 
   app.get('/echo', (c) => c.json({ message: 'Echo from productos-ofertas service', status: 'ok' }));
+
+  // Declared before `/{producto_id}` in the service, so `paged` & co. are never read as an id.
+  registerCatalogueRoutes(app, state);
 
   app.get('/api/productos/:id', (c) => {
     const parsed = parseIntParam(c.req.param('id'), ['path', 'id']);

@@ -1,11 +1,13 @@
 // Prescriptions and doctors service (Express + MongoDB, no auth). Documents are answered as
-// Mongo serialises them: `_id` strings and ISO dates with milliseconds and `Z`.
+// Mongo serialises them: `_id` strings and ISO dates with milliseconds and `Z`. PDF uploads:
+// recetas-upload.ts.
 import type { Hono } from 'hono';
 import type { EstadoValidacion, Medico, Receta } from '../data/types.js';
 import type { MockState } from '../state.js';
 import { expressErrors } from './framework-errors.js';
 import { createMockApp } from './mock-app.js';
 import type { MockAppOptions } from './mock-app.js';
+import { registerUploadRoute } from './recetas-upload.js';
 import { validarReceta, withPdfUrl } from './recetas-validar.js';
 import { isPlainObject, readJsonBody } from './request-body.js';
 
@@ -93,8 +95,10 @@ export function createRecetasApp(state: MockState, options: MockAppOptions): Hon
     if (!OBJECT_ID.test(id)) return c.json({ error: 'ID de receta inválido' }, 400);
     const receta = findReceta(id.toLowerCase());
     if (!receta) return c.json({ error: 'Receta no encontrada' }, 404);
-    return c.json(validar ? withPdfUrl(receta) : receta);
+    return c.json(validar ? withPdfUrl(receta, state.now()) : receta);
   });
+
+  registerUploadRoute(app, state);
 
   // Each generation has its own state-change route; the other one is Express's HTML 404.
   if (validar) {

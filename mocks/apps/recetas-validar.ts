@@ -2,6 +2,7 @@
 // today): it reads the PDF again (OCR; here the stored document, or what seedRecetaPdfs says the
 // PDF holds), checks the fields, the doctor and the dates, overwrites the fields and sets
 // `validada`. Messages and statuses as the real service answers them.
+import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Receta, RecetaProducto } from '../data/types.js';
 import type { MockState } from '../state.js';
@@ -43,8 +44,20 @@ export function validarReceta(c: Context, state: MockState, receta: Receta): Res
   return c.json({ mensaje: 'Receta validada y actualizada correctamente', receta });
 }
 
-/** GET by id in this generation adds a presigned URL of the PDF (valid 900 s). */
-export function withPdfUrl(receta: Receta): Receta & { pdfUrl: string | null } {
-  const pdfUrl = receta.archivoPDF ? `${receta.archivoPDF}?X-Amz-Expires=900&X-Amz-Signature=mock` : null;
-  return { ...receta, pdfUrl };
+/**
+ * GET by id in this generation adds a presigned GET URL of the PDF (SigV4, the SDK's default 900 s),
+ * or null for a document without one.
+ */
+export function withPdfUrl(receta: Receta, now: Date): Receta & { pdfUrl: string | null } {
+  if (!receta.archivoPDF) return { ...receta, pdfUrl: null };
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const query = [
+    'X-Amz-Algorithm=AWS4-HMAC-SHA256',
+    `X-Amz-Credential=AKIAMOCKMOCKMOCKMOCK%2F${stamp.slice(0, 8)}%2Fus-east-1%2Fs3%2Faws4_request`,
+    `X-Amz-Date=${stamp}`,
+    'X-Amz-Expires=900',
+    `X-Amz-Signature=${createHash('sha256').update(`${receta.archivoPDF}|${stamp}`).digest('hex')}`,
+    'X-Amz-SignedHeaders=host',
+  ].join('&');
+  return { ...receta, pdfUrl: `${receta.archivoPDF}?${query}` };
 }

@@ -1,6 +1,8 @@
 // Request bodies are read as text once (Hono caches it), so the recorder and the handler can
 // both look at it and each service can answer malformed JSON the way its framework does.
+// Multipart bodies are read as bytes instead (text would mangle a binary file).
 import type { Context } from 'hono';
+import { bodyBytes, isMultipart, multipartForRecording } from './multipart.js';
 
 export type ParsedBody =
   | { kind: 'empty' }
@@ -17,11 +19,19 @@ export async function readJsonBody(c: Context): Promise<ParsedBody> {
   }
 }
 
-/** What a RecordedCall stores: JSON when declared as JSON and parseable, else text, else null. */
+/**
+ * What a RecordedCall stores: JSON when declared as JSON and parseable, a summary of the parts of
+ * a multipart body (`{fields, files: [{field, filename, mimeType, size, sha256}]}`), else text,
+ * else null.
+ */
 export async function bodyForRecording(c: Context): Promise<unknown> {
+  const contentType = c.req.header('content-type') ?? '';
+  if (isMultipart(contentType)) {
+    const bytes = await bodyBytes(c);
+    return bytes.length === 0 ? null : multipartForRecording(bytes, contentType);
+  }
   const text = await c.req.text();
   if (text === '') return null;
-  const contentType = c.req.header('content-type') ?? '';
   if (!/\bjson\b/i.test(contentType)) return text;
   try {
     return JSON.parse(text) as unknown;

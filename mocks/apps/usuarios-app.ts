@@ -1,5 +1,6 @@
-// Users, auth and purchases service (Spring Boot + Spring Security). Every route but /echo runs
-// behind the JWT filter, which answers 403 (not 401) for a missing, invalid or unknown-user token.
+// Users, auth and purchases service (Spring Boot + Spring Security). Every route but /echo, login
+// and register runs behind the JWT filter, which answers 403 (not 401) for a missing, invalid or
+// unknown-user token. Accounts (login, register, profile update): usuarios-account.ts.
 import type { Context } from 'hono';
 import type { Hono } from 'hono';
 import { verifyBearer } from '../auth.js';
@@ -10,10 +11,11 @@ import { springError, springErrors } from './framework-errors.js';
 import { createMockApp } from './mock-app.js';
 import type { MockAppOptions } from './mock-app.js';
 import { isPlainObject, readJsonBody } from './request-body.js';
+import { registerAccountRoutes } from './usuarios-account.js';
 
 type CallerHandler = (c: Context, caller: Usuario) => Response | Promise<Response>;
 
-/** `/api/user/*` never exposes the internal id. */
+/** `/api/user/*` never exposes the internal id (nor, of course, the password). */
 function publicUser({ dni, email, nombre, apellido, role, distrito }: Usuario) {
   return { dni, email, nombre, apellido, role, distrito };
 }
@@ -50,6 +52,7 @@ export function createUsuariosApp(state: MockState, options: MockAppOptions): Ho
   );
 
   app.get('/api/user/me', authenticated((c, caller) => c.json(publicUser(caller))));
+  registerAccountRoutes(app, state, { findCaller, accessDenied, publicUser, jwtSecret: options.jwtSecret });
   app.get('/api/user/all', adminOnly((c) => c.json(state.data.usuarios.users.map(publicUser))));
 
   app.get('/api/compras/me', authenticated((c, caller) =>

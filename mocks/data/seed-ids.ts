@@ -8,6 +8,17 @@ export const SEED_DNI = {
   unregistered: '79999999',
 } as const;
 
+/**
+ * Demo passwords of the seeded users (`POST /api/auth/login` with `{"dni"|"email","password"}`);
+ * the unregistered DNI has none.
+ */
+export const SEED_PASSWORDS = {
+  admin: 'carla12345',
+  ana: 'ana12345',
+  luis: 'luis12345',
+  pedro: 'pedro12345',
+} as const;
+
 /** Internal user ids of the users service (`usuarioId` in purchases); id 2 does not exist. */
 export const SEED_USER_IDS = { admin: 1, ana: 3, luis: 4, pedro: 5 } as const;
 

@@ -2,18 +2,18 @@
 // reset never shares references with data a previous test mutated.
 import type { Compra, MockData, Producto, StoredTarea, Usuario } from './types.js';
 import { seedMedicos, seedRecetaPdfs, seedRecetas } from './seed-recetas.js';
-import { SEED_DNI, SEED_PRODUCT_IDS, SEED_TASK_IDS, SEED_USER_IDS } from './seed-ids.js';
+import { SEED_DNI, SEED_PASSWORDS, SEED_PRODUCT_IDS, SEED_TASK_IDS, SEED_USER_IDS } from './seed-ids.js';
 import { djangoDateTime, javaLocalDateTime, pythonDateTime, shiftDays, shiftHours, truncateToSeconds } from './time.js';
 
-export { SEED_CMP, SEED_DNI, SEED_PRODUCT_IDS, SEED_RECETA_IDS, SEED_TASK_IDS, SEED_USER_IDS } from './seed-ids.js';
+export { SEED_CMP, SEED_DNI, SEED_PASSWORDS, SEED_PRODUCT_IDS, SEED_RECETA_IDS, SEED_TASK_IDS, SEED_USER_IDS } from './seed-ids.js';
 export type { SeedRecetaName } from './seed-ids.js';
 
 function seedUsers(): Usuario[] {
   return [
-    { id: SEED_USER_IDS.admin, dni: SEED_DNI.admin, email: 'carla@example.com', nombre: 'Carla', apellido: 'Torres', role: 'ADMIN', distrito: 'San Isidro' },
-    { id: SEED_USER_IDS.ana, dni: SEED_DNI.ana, email: 'ana@example.com', nombre: 'Ana', apellido: 'Quispe', role: 'CLIENTE', distrito: 'Miraflores' },
-    { id: SEED_USER_IDS.luis, dni: SEED_DNI.luis, email: 'luis@example.com', nombre: 'Luis', apellido: 'Huamán', role: 'CLIENTE', distrito: 'Surco' },
-    { id: SEED_USER_IDS.pedro, dni: SEED_DNI.pedro, email: 'pedro@example.com', nombre: 'Pedro', apellido: 'Rojas', role: 'CLIENTE', distrito: 'Lince' },
+    { id: SEED_USER_IDS.admin, dni: SEED_DNI.admin, email: 'carla@example.com', nombre: 'Carla', apellido: 'Torres', role: 'ADMIN', distrito: 'San Isidro', password: SEED_PASSWORDS.admin },
+    { id: SEED_USER_IDS.ana, dni: SEED_DNI.ana, email: 'ana@example.com', nombre: 'Ana', apellido: 'Quispe', role: 'CLIENTE', distrito: 'Miraflores', password: SEED_PASSWORDS.ana },
+    { id: SEED_USER_IDS.luis, dni: SEED_DNI.luis, email: 'luis@example.com', nombre: 'Luis', apellido: 'Huamán', role: 'CLIENTE', distrito: 'Surco', password: SEED_PASSWORDS.luis },
+    { id: SEED_USER_IDS.pedro, dni: SEED_DNI.pedro, email: 'pedro@example.com', nombre: 'Pedro', apellido: 'Rojas', role: 'CLIENTE', distrito: 'Lince', password: SEED_PASSWORDS.pedro },
   ];
 }
 
@@ -80,18 +80,20 @@ function seedTareas(now: Date): StoredTarea[] {
 
 export function createSeed(now: Date): MockData {
   return {
-    usuarios: { users: seedUsers(), compras: seedCompras(now), nextCompraId: 5 },
+    usuarios: { users: seedUsers(), compras: seedCompras(now), nextCompraId: 5, nextUserId: SEED_USER_IDS.pedro + 1 },
     productos: {
       items: seedProductos(now),
       ofertas: [
         {
           id: 1,
           fecha_vencimiento: pythonDateTime(truncateToSeconds(shiftDays(now, 15))),
+          fecha_creacion: pythonDateTime(truncateToSeconds(shiftDays(now, -5))),
+          fecha_actualizacion: pythonDateTime(truncateToSeconds(shiftDays(now, -5))),
           detalles: [{ producto_id: SEED_PRODUCT_IDS.amoxicilina, descuento: 0.1, id: 1 }],
         },
       ],
     },
-    recetas: { items: seedRecetas(now), medicos: seedMedicos(now), pdfs: seedRecetaPdfs() },
+    recetas: { items: seedRecetas(now), medicos: seedMedicos(now), pdfs: seedRecetaPdfs(), nextObjectIdCounter: 1 },
     tareas: { items: seedTareas(now), nextId: 4 },
     facturas: { usedKeys: new Map(), batches: [] },
   };

@@ -3,7 +3,7 @@
 
 export type Role = 'CLIENTE' | 'ADMIN';
 
-/** Spring Boot user entity; `id` is internal and never returned by `/api/user/*`. */
+/** Spring Boot user entity; `id` and `password` are internal and never returned by `/api/user/*`. */
 export interface Usuario {
   id: number;
   dni: string;
@@ -12,6 +12,11 @@ export interface Usuario {
   apellido: string;
   role: Role;
   distrito: string;
+  /**
+   * The service keeps a BCrypt hash; the mock keeps the plain password and compares it the way
+   * BCrypt does (only the first 72 UTF-8 bytes count).
+   */
+  password: string;
 }
 
 export interface Compra {
@@ -36,6 +41,8 @@ export interface Producto {
 export interface Oferta {
   id: number;
   fecha_vencimiento: string;
+  fecha_creacion: string;
+  fecha_actualizacion: string;
   detalles: Array<{ producto_id: number; descuento: number; id: number }>;
 }
 
@@ -72,8 +79,6 @@ export interface Receta {
   updatedAt: string;
   __v?: number;
 }
-
-
 
 export interface Medico {
   _id: string;
@@ -125,6 +130,8 @@ export interface MockData {
     users: Usuario[];
     compras: Compra[];
     nextCompraId: number;
+    /** The id the next registered user gets (the service resyncs its sequence to max(id) + 1). */
+    nextUserId: number;
   };
   productos: { items: Producto[]; ofertas: Oferta[] };
   recetas: {
@@ -135,6 +142,8 @@ export interface MockData {
      * generation reads the PDF); `null`: no PDF at all. Absent: the PDF matches the document.
      */
     pdfs: Map<string, RecetaPdf | null>;
+    /** Counter of the ObjectIds the mock generates for uploaded prescriptions and their products. */
+    nextObjectIdCounter: number;
   };
   tareas: { items: StoredTarea[]; nextId: number };
   facturas: {
