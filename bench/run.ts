@@ -36,6 +36,7 @@ const gatewayEnv = {
   DOUBLE_SUBMIT_WINDOW_MS: '0',
   PURCHASES_IN_FLIGHT_PER_CALLER: '0',
   WRITES_PER_MINUTE_PER_CALLER: '0',
+  LOGINS_PER_MINUTE_PER_ADDRESS: '0',
 };
 const redisEnv = { ...gatewayEnv, REDIS_URL: redis.url };
 const ports = {

@@ -57,6 +57,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orchestrator/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in with a DNI or an email and a password (open to anyone; any Authorization header is ignored) */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a customer account (role CLIENTE) and get its token (open to anyone) */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/user/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's profile, as the users service keeps it */
+        get: operations["getProfile"];
+        /** Change the caller's nombre, apellido, distrito, email or password (empty strings and unknown fields are dropped) */
+        put: operations["updateProfile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/productos/paged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of the catalogue (open to anyone) */
+        get: operations["listProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/productos/nombre": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products whose name contains `nombre` (any case) (open to anyone) */
+        get: operations["searchProductsByName"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/productos/tipo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products whose type contains `tipo` (any case) (open to anyone) */
+        get: operations["searchProductsByType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/productos/receta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products that do (or do not) need a prescription (open to anyone) */
+        get: operations["listProductsByPrescription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/productos/stock-bajo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products whose stock is below `minimo` (open to anyone) */
+        get: operations["listLowStockProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/productos/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One product (open to anyone); `paged`, `nombre`, `tipo`, `receta` and `stock-bajo` are the listings above, never ids */
+        get: operations["getProduct"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/ofertas/all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current offers (open to anyone) */
+        get: operations["listOffers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orchestrator/compras": {
         parameters: {
             query?: never;
@@ -145,6 +316,46 @@ export interface paths {
          */
         put: operations["validate"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/recetas/{receta_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One prescription, for its patient or an ADMIN (the document the prescriptions service keeps, `pdfUrl` included)
+         * @description The prescriptions service checks no token itself: the gateway is the only guard. To anyone but the patient and an ADMIN, the prescription does not exist (404, as for an unknown id). `upload` and `filter` are not ids: 400.
+         */
+        get: operations["getPrescription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/recetas/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a prescription PDF; the prescriptions service stores it as pendiente with the fields its OCR reads
+         * @description The body is streamed to the prescriptions service, not buffered. Only one PDF part, at most UPLOAD_LIMIT_BYTES (the whole body at most 64 KiB more). The time budget counts from the last byte of the body; a client that sends nothing for UPSTREAM_TIMEOUT_MS is cut off (400). The answer is the service's 201 as received.
+         */
+        post: operations["uploadPrescription"];
         delete?: never;
         options?: never;
         head?: never;
@@ -308,6 +519,137 @@ export interface components {
                 inFlight: number;
             };
         };
+        IssuedToken: {
+            /** @description The users service's JWT; send it as `Authorization: Bearer <token>` */
+            token: string;
+        };
+        Error: {
+            /**
+             * @description In Spanish by default; English for `Accept-Language: en`. `code` never changes with the language.
+             * @example Stock insuficiente de Loratadina 10mg
+             */
+            error: string;
+            /** @example INSUFFICIENT_STOCK */
+            code: string;
+            details?: {
+                [key: string]: unknown;
+            };
+            /** @example 5b0b2f3e-3c6a-4d1e-9a57-0f8f6f1f9a10 */
+            requestId: string;
+        };
+        /**
+         * @example {
+         *       "dni": "71234567",
+         *       "password": "ana12345"
+         *     }
+         */
+        LoginRequest: {
+            /** @example 71234567 */
+            dni?: string;
+            /**
+             * Format: email
+             * @example ana@example.com
+             */
+            email?: string;
+            /** @example ana12345 */
+            password: string;
+        };
+        /**
+         * @example {
+         *       "email": "rosa@example.com",
+         *       "password": "secreta123",
+         *       "nombre": "Rosa",
+         *       "apellido": "Huaman",
+         *       "dni": "45678912",
+         *       "distrito": "Surco"
+         *     }
+         */
+        RegisterRequest: {
+            /**
+             * Format: email
+             * @example ana@example.com
+             */
+            email: string;
+            /** @example ana12345 */
+            password: string;
+            nombre: string;
+            apellido: string;
+            /** @example 71234567 */
+            dni: string;
+            distrito: string;
+        };
+        /**
+         * @example {
+         *       "dni": "71234567",
+         *       "email": "ana@example.com",
+         *       "nombre": "Ana",
+         *       "apellido": "Quispe",
+         *       "role": "CLIENTE",
+         *       "distrito": "Miraflores"
+         *     }
+         */
+        Profile: {
+            dni: string;
+            email?: string;
+            nombre?: string;
+            apellido?: string;
+            role: string;
+            distrito?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "distrito": "Barranco"
+         *     }
+         */
+        ProfileChanges: {
+            nombre?: "" | string;
+            apellido?: "" | string;
+            distrito?: "" | string;
+            email?: "" | string;
+            password?: "" | string;
+        };
+        ProductPage: {
+            total: number;
+            page: number;
+            pagesize: number;
+            productos: components["schemas"]["Product"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "id": 3,
+         *       "nombre": "Amoxicilina 500mg",
+         *       "tipo": "Antibiotico",
+         *       "precio": 12.5,
+         *       "stock": 40,
+         *       "requiere_receta": true
+         *     }
+         */
+        Product: {
+            id: number;
+            nombre: string;
+            tipo: string;
+            precio: number;
+            stock: number;
+            requiere_receta: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        Offers: ({
+            id: number;
+            fecha_vencimiento: string;
+            detalles: ({
+                producto_id: number;
+                descuento: number;
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
+        })[];
         RegisteredPurchase: {
             id: number;
             /** @example 2025-10-21T12:30:11.123456 */
@@ -327,20 +669,6 @@ export interface components {
             total: number;
         } & {
             [key: string]: unknown;
-        };
-        Error: {
-            /**
-             * @description In Spanish by default; English for `Accept-Language: en`. `code` never changes with the language.
-             * @example Stock insuficiente de Loratadina 10mg
-             */
-            error: string;
-            /** @example INSUFFICIENT_STOCK */
-            code: string;
-            details?: {
-                [key: string]: unknown;
-            };
-            /** @example 5b0b2f3e-3c6a-4d1e-9a57-0f8f6f1f9a10 */
-            requestId: string;
         };
         /**
          * @example {
@@ -442,6 +770,13 @@ export interface components {
              * @example VALIDADA
              */
             estadovalidacion: string;
+        };
+        PrescriptionUploadResult: {
+            /** @example Receta subida correctamente */
+            mensaje: string;
+            receta: components["schemas"]["Prescription"];
+        } & {
+            [key: string]: unknown;
         };
         Task: {
             id: number;
@@ -592,6 +927,954 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotReady"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description The users service's token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedToken"];
+                };
+            };
+            /** @description VALIDATION_ERROR: the body, query, path or a header is invalid (details.issues lists each field path) */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: wrong DNI, email or password (one message for all three: it never tells whether an account exists) */
+            401: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: body over the configured limit */
+            413: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED (details.limit: per_address): over LOGINS_PER_MINUTE_PER_ADDRESS attempts from this client address */
+            429: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Whole seconds until a slot frees (at least 1) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After) */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterRequest"];
+            };
+        };
+        responses: {
+            /** @description The new account's token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedToken"];
+                };
+            };
+            /** @description VALIDATION_ERROR: a field is invalid, here or as the users service judged it (details.issues names the fields) */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: an account with that DNI or email already exists */
+            409: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: body over the configured limit */
+            413: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED (details.limit: per_address): over LOGINS_PER_MINUTE_PER_ADDRESS attempts from this client address */
+            429: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Whole seconds until a slot frees (at least 1) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE (usuarios): the service is down, or failed the registration itself ("Error en el registro") */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description VALIDATION_ERROR: the body, query, path or a header is invalid (details.issues lists each field path) */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, malformed, expired or badly signed bearer token (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the token is valid but its role or owner may not do this (or an upstream refused the caller) */
+            403: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After) */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileChanges"];
+            };
+        };
+        responses: {
+            /** @description The updated profile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description VALIDATION_ERROR: the body, query, path or a header is invalid (details.issues lists each field path) */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, malformed, expired or badly signed bearer token (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the token is valid but its role or owner may not do this (or an upstream refused the caller) */
+            403: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: body over the configured limit */
+            413: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: over a per-caller limit (details.limit: in_flight or per_minute); Retry-After says when a slot frees */
+            429: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Whole seconds until a slot frees (at least 1) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE (usuarios): the service is down, or refused the change with a 5xx (it answers an email another account uses that way) */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProducts: {
+        parameters: {
+            query?: {
+                page?: number;
+                pagesize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of products */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            /** @description VALIDATION_ERROR: the body, query, path or a header is invalid (details.issues lists each field path) */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After) */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    searchProductsByName: {
+        parameters: {
+            query: {
+                nombre: string;
+                page?: number;
+                pagesize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of products */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            /** @description VALIDATION_ERROR: the body, query, path or a header is invalid (details.issues lists each field path) */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After) */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    searchProductsByType: {
+        parameters: {
+            query: {
+                tipo: string;
+                page?: number;
+                pagesize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of products */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            /** @description VALIDATION_ERROR: the body, query, path or a header is invalid (details.issues lists each field path) */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After) */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProductsByPrescription: {
+        parameters: {
+            query: {
+                requiere_receta: "true" | "false";
+                page?: number;
+                pagesize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of products */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            /** @description VALIDATION_ERROR: the body, query, path or a header is invalid (details.issues lists each field path) */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After) */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listLowStockProducts: {
+        parameters: {
+            query?: {
+                /** @description stock below this (the service defaults to 10) */
+                minimo?: number | null;
+                page?: number;
+                pagesize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of products */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            /** @description VALIDATION_ERROR: the body, query, path or a header is invalid (details.issues lists each field path) */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After) */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description VALIDATION_ERROR: `id` is not an integer 1..2^53 - 1 */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PRODUCT_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After) */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOffers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Offers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Offers"];
+                };
+            };
+            /** @description VALIDATION_ERROR: the body, query, path or a header is invalid (details.issues lists each field path) */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After) */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1235,6 +2518,251 @@ export interface operations {
                 };
             };
             /** @description UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After) */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPrescription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                receta_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The prescription */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prescription"];
+                };
+            };
+            /** @description VALIDATION_ERROR: the body, query, path or a header is invalid (details.issues lists each field path) */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, malformed, expired or badly signed bearer token (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the token is valid but its role or owner may not do this (or an upstream refused the caller) */
+            403: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PRESCRIPTION_NOT_FOUND: unknown id, or another patient's prescription (for a CLIENTE) */
+            404: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE: an upstream is unreachable, failing, answered nonsense or its breaker is open (details.service; Retry-After) */
+            503: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait; for an open breaker, until its half-open trial */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_TIMEOUT: an upstream or the request budget timed out (details.service) */
+            504: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploadPrescription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The prescription PDF (application/pdf, starting %PDF-)
+                     */
+                    archivoPDF: string;
+                    /**
+                     * Format: binary
+                     * @description Accepted instead of archivoPDF (never both); forwarded as archivoPDF
+                     */
+                    file?: string;
+                } & {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored, pendiente */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrescriptionUploadResult"];
+                };
+            };
+            /** @description VALIDATION_ERROR (path archivoPDF): no file, two files, a body that stopped arriving, or a PDF the service refused */
+            400: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, malformed, expired or badly signed bearer token (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the token is valid but its role or owner may not do this (or an upstream refused the caller) */
+            403: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the PDF is over UPLOAD_LIMIT_BYTES (chunked bodies too), or over what the service accepts */
+            413: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: not multipart/form-data, or the file is not a PDF (declared type or %PDF- magic) */
+            415: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: over a per-caller limit (details.limit: in_flight or per_minute); Retry-After says when a slot frees */
+            429: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    /** @description Whole seconds until a slot frees (at least 1) */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL: unexpected error */
+            500: {
+                headers: {
+                    /** @description Equals `requestId` in the body */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE (recetas): the service is down, or its OCR could not read this PDF */
             503: {
                 headers: {
                     /** @description Equals `requestId` in the body */

@@ -8,6 +8,9 @@ import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handlers.js';
 import { authenticate } from './http/middleware/authenticate.js';
 import { limitBodies } from './http/middleware/body-limits.js';
+import { publicContext } from './http/middleware/public-context.js';
+import { accountRoutes } from './routes/account/index.js';
+import { catalogueRoutes } from './routes/catalogue/index.js';
 import { edge } from './http/middleware/edge.js';
 import { shedLoad } from './http/middleware/load-shedding.js';
 import { traceRequest } from './http/middleware/trace-request.js';
@@ -22,11 +25,17 @@ import { taskRoutes } from './routes/tasks/index.js';
 
 export const API_PREFIX = '/api/orchestrator';
 
-/** The OCR validation's budget: `max(REQUEST_TIMEOUT_MS, RECETAS_OCR_TIMEOUT_MS + 2000)` when the cap is set. */
-function validationBudgetMs(config: Config): number {
-  if (config.recetasApi !== 'validar' || config.recetasOcrTimeoutMs === undefined) return config.requestTimeoutMs;
+/** The budget of a route that runs OCR: `max(REQUEST_TIMEOUT_MS, RECETAS_OCR_TIMEOUT_MS + 2000)` when the cap is set. */
+function ocrBudgetMs(config: Config): number {
+  if (config.recetasOcrTimeoutMs === undefined) return config.requestTimeoutMs;
   return Math.max(config.requestTimeoutMs, config.recetasOcrTimeoutMs + OCR_BUDGET_MARGIN_MS);
 }
+
+/** Validation runs OCR only with the `validar` generation. */
+const validationBudgetMs = (config: Config) => (config.recetasApi === 'validar' ? ocrBudgetMs(config) : config.requestTimeoutMs);
+
+/** How much an upload's body may exceed its PDF: multipart framing and the frontend's other fields. */
+const UPLOAD_FRAMING_BYTES = 64 * 1024;
 const OCR_BUDGET_MARGIN_MS = 2000;
 
 /**
@@ -55,15 +64,40 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
   const auth = every(
     shedLoad(deps.loadMonitor),
     // Invoice batches are the one large body: 1000 invoices need more than the default limit.
-    limitBodies(config.bodyLimitBytes, { [`${API_PREFIX}/facturas`]: config.invoiceBodyLimitBytes }),
+    limitBodies(config.bodyLimitBytes, {
+      [`${API_PREFIX}/facturas`]: config.invoiceBodyLimitBytes,
+      // Streamed, with limits of its own (UPLOAD_LIMIT_BYTES).
+      [`${API_PREFIX}/recetas/upload`]: null,
+    }),
     authenticate(deps.verifyToken, config.requestTimeoutMs),
+    ...(deps.tracer ? [traceRequest(deps.tracer)] : []),
+    timing({ totalDescription: 'gateway total', crossOrigin: config.corsOrigins.join(', ') || false }),
+  );
+  // Routes open to anyone (login, register, the catalogue): the same chain without the token.
+  const open = every(
+    shedLoad(deps.loadMonitor),
+    limitBodies(config.bodyLimitBytes, {}),
+    publicContext(config.requestTimeoutMs),
     ...(deps.tracer ? [traceRequest(deps.tracer)] : []),
     timing({ totalDescription: 'gateway total', crossOrigin: config.corsOrigins.join(', ') || false }),
   );
   const api = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
   api.route('/', healthRoutes(deps.health));
+  api.route('/', accountRoutes(deps.accounts, open, auth));
+  api.route('/', catalogueRoutes(deps.catalogue, open));
   api.route('/', purchaseRoutes(deps.purchases, auth));
-  api.route('/', prescriptionRoutes(deps.prescriptions, auth, { validationBudgetMs: validationBudgetMs(config) }));
+  api.route(
+    '/',
+    prescriptionRoutes(deps.prescriptions, auth, {
+      validationBudgetMs: validationBudgetMs(config),
+      uploadBudgetMs: ocrBudgetMs(config),
+      uploadLimits: {
+        fileBytes: config.uploadLimitBytes,
+        bodyBytes: config.uploadLimitBytes + UPLOAD_FRAMING_BYTES,
+        idleMs: config.upstreamTimeoutMs,
+      },
+    }),
+  );
   api.route('/', taskRoutes(deps.tasks, auth));
   api.route('/', invoiceRoutes(deps.invoices, auth));
   app.route(API_PREFIX, api);

@@ -21,6 +21,13 @@ import { GatewayMetrics } from './observability/metrics.js';
 import { submitInvoices, type Invoice } from './domain/invoices/submit-invoices.js';
 import { integrationTasks, type IntegrationTaskUseCases } from './domain/tasks/integration-tasks.js';
 import type { InvoiceUseCases } from './routes/invoices/index.js';
+import { accountUseCases, type AccountUseCases } from './domain/account/account.js';
+import { catalogueUseCases, type CatalogueUseCases } from './domain/catalogue/catalogue.js';
+import { readPrescription } from './domain/prescriptions/read-prescription.js';
+import { uploadPrescription, type PdfInTransit } from './domain/prescriptions/upload-prescription.js';
+import { createPrescriptionUploadClient } from './upstreams/recetas/upload-client.js';
+import { createAccountClient } from './upstreams/usuarios/account-client.js';
+import { createCatalogueClient } from './upstreams/productos/catalogue-client.js';
 import type { PrescriptionUseCases } from './routes/prescriptions/index.js';
 import type { PurchaseUseCases } from './routes/purchases/index.js';
 import { createUpstream, type Upstream } from './upstreams/http/call-upstream.js';
@@ -64,6 +71,8 @@ export interface GatewayDeps {
   prescriptions: PrescriptionUseCases;
   tasks: IntegrationTaskUseCases;
   invoices: InvoiceUseCases;
+  accounts: AccountUseCases;
+  catalogue: CatalogueUseCases;
   /** Stops breaker timers; call on shutdown. */
   close(): void;
 }
@@ -149,6 +158,13 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     ...(config.recetasOcrTimeoutMs !== undefined ? { ocrTimeoutMs: config.recetasOcrTimeoutMs } : {}),
     ...validity,
   };
+  const uploadDeps = {
+    uploads: createPrescriptionUploadClient(upstreams.recetas, {
+      ...(config.recetasOcrTimeoutMs !== undefined ? { ocrTimeoutMs: config.recetasOcrTimeoutMs } : {}),
+    }),
+    logger,
+    uploadTimeoutMs: config.recetasOcrTimeoutMs ?? config.upstreamTimeoutMs,
+  };
   const invoiceDeps = { client: invoicesClient, upstreamTimeoutMs: config.upstreamTimeoutMs };
 
   const loadMonitor = new LoadMonitor(config.loadShedding);
@@ -183,7 +199,16 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
         (id: string, state: PrescriptionState, ctx: RequestContext) => updatePrescriptionState(prescriptionDeps, id, state, ctx),
         (_id, state, ctx) => assertStateRequestAllowed(config.recetasApi, state, ctx),
       ),
+      getPrescription: (id, ctx) => readPrescription(prescriptionsClient, id, ctx),
+      uploadPrescription: limitedWrite(coordination.limits, (pdf: PdfInTransit, ctx: RequestContext) =>
+        uploadPrescription(uploadDeps, pdf, ctx),
+      ),
     },
+    accounts: withLimitedProfileChanges(
+      accountUseCases({ accounts: createAccountClient(upstreams.usuarios), limits: coordination.limits, upstreamTimeoutMs: config.upstreamTimeoutMs }),
+      coordination.limits,
+    ),
+    catalogue: catalogueUseCases(createCatalogueClient(upstreams.productos)),
     tasks: withLimitedTaskWrites(
       integrationTasks(
         createTasksClient(upstreams.tareas),
@@ -204,6 +229,11 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
       void coordination.close();
     },
   };
+}
+
+/** A profile change is a write: it passes the per-caller write limit; reads, login and register do not. */
+function withLimitedProfileChanges(accounts: AccountUseCases, limits: CallerLimits): AccountUseCases {
+  return { ...accounts, updateProfile: limitedWrite(limits, accounts.updateProfile) };
 }
 
 /** The task writes (create, update, delete, execute) behind the per-caller write limit; reads are not limited. */

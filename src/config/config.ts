@@ -67,7 +67,9 @@ export interface Config {
   /** An unkeyed purchase identical to one the same caller sent this recently gets the first answer (0: off). */
   doubleSubmitWindowMs: number;
   /** Per-caller limits (0: none): purchases in progress at once, and writes per sliding minute. */
-  callerLimits: { purchasesInFlight: number; writesPerMinute: number };
+  callerLimits: { purchasesInFlight: number; writesPerMinute: number; loginsPerMinute: number };
+  /** Largest PDF part of a prescription upload (`UPLOAD_LIMIT_BYTES`). */
+  uploadLimitBytes: number;
   /** Host names task `base_url`s may use (`*.example.com` for subdomains); empty: any public host. */
   taskAllowedHosts: string[];
   /** OTLP/HTTP trace export; absent (no cost at all) unless the OTEL_* variables ask for it. */
@@ -129,7 +131,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       ...(e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { tls: { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } } : {}),
       ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
       doubleSubmitWindowMs: e.DOUBLE_SUBMIT_WINDOW_MS,
-      callerLimits: { purchasesInFlight: e.PURCHASES_IN_FLIGHT_PER_CALLER, writesPerMinute: e.WRITES_PER_MINUTE_PER_CALLER },
+      callerLimits: {
+        purchasesInFlight: e.PURCHASES_IN_FLIGHT_PER_CALLER,
+        writesPerMinute: e.WRITES_PER_MINUTE_PER_CALLER,
+        loginsPerMinute: e.LOGINS_PER_MINUTE_PER_ADDRESS,
+      },
+      uploadLimitBytes: e.UPLOAD_LIMIT_BYTES,
       taskAllowedHosts: e.TASK_ALLOWED_HOSTS,
       ...tracingConfig(e),
     },

@@ -6,14 +6,12 @@ export interface Principal {
 }
 
 /**
- * What travels from the HTTP edge down to the upstream clients, free of any framework:
- * the request's identity, the headers to propagate, and its time budget.
+ * What travels from the HTTP edge down to the upstream clients, free of any framework: the
+ * request's id, the headers to propagate and its time budget. Routes open to anyone (login, the
+ * catalogue) get only this; authenticated routes get a `RequestContext`.
  */
-export interface RequestContext {
+export interface PublicContext {
   requestId: string;
-  principal: Principal;
-  /** The caller's original `Authorization` value, forwarded to services that check it. */
-  authorization: string;
   /** W3C trace context to propagate, when the caller sent one. */
   traceparent?: string;
   /** Epoch ms after which no upstream call may still be running. */
@@ -27,6 +25,13 @@ export interface RequestContext {
     traceparent: string;
     end(outcome: string): void;
   };
+}
+
+/** A public context plus the caller the verified token names. */
+export interface RequestContext extends PublicContext {
+  principal: Principal;
+  /** The caller's original `Authorization` value, forwarded to services that check it. */
+  authorization: string;
 }
 
 export const isAdmin = (ctx: RequestContext): boolean => ctx.principal.role === 'ADMIN';

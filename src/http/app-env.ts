@@ -1,6 +1,6 @@
 import type { RequestIdVariables } from 'hono/request-id';
 import type { TimingVariables } from 'hono/timing';
-import type { Principal, RequestContext } from '../domain/request-context.js';
+import type { Principal, PublicContext, RequestContext } from '../domain/request-context.js';
 
 /** Typed Hono context variables set by the gateway's middleware. */
 export interface AppEnv {
@@ -8,6 +8,8 @@ export interface AppEnv {
     TimingVariables & {
     principal: Principal;
     requestContext: RequestContext;
+    /** Set on routes open to anyone, where no token is read (see middleware/public-context.ts). */
+    publicContext: PublicContext;
     /** Epoch ms when the request arrived. */
     startedAt: number;
     /**

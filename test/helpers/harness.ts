@@ -30,6 +30,7 @@ export const testEnv = (env: Record<string, string> = {}): Record<string, string
   DOUBLE_SUBMIT_WINDOW_MS: '0',
   PURCHASES_IN_FLIGHT_PER_CALLER: '0',
   WRITES_PER_MINUTE_PER_CALLER: '0',
+  LOGINS_PER_MINUTE_PER_ADDRESS: '0',
   // msw intercepts fetch, not undici's Pool: in-process tests run on the ky/fetch transport.
   UPSTREAM_HTTP_CLIENT: 'fetch',
   ...env,

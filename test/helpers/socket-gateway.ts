@@ -50,6 +50,7 @@ export async function startGatewayUnderTest(
       DOUBLE_SUBMIT_WINDOW_MS: '0',
       PURCHASES_IN_FLIGHT_PER_CALLER: '0',
       WRITES_PER_MINUTE_PER_CALLER: '0',
+      LOGINS_PER_MINUTE_PER_ADDRESS: '0',
       SHUTDOWN_GRACE_MS: '2000',
       ...env,
     });

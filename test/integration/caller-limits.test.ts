@@ -2,7 +2,7 @@
 // minute, what counts and what does not, and that nothing over a limit reaches an upstream.
 import { delay, http } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SEED_RECETA_IDS, SEED_TASK_IDS } from '../../mocks/index.js';
+import { SEED_DNI, SEED_PASSWORDS, SEED_RECETA_IDS, SEED_TASK_IDS } from '../../mocks/index.js';
 import { API, BASE_URLS, createHarness, errorBody, tokens } from '../helpers/harness.js';
 
 const PURCHASE = { productos: [{ producto_id: 1, cantidad: 1 }] };
@@ -125,5 +125,45 @@ describe('the limits without them', () => {
     for (let i = 0; i < 70; i += 1) {
       expect((await h.request(`${API}/integration-tasks/${SEED_TASK_IDS.anaPending}/execute`, { method: 'POST', token })).status).toBe(202);
     }
+  });
+});
+
+describe('LOGINS_PER_MINUTE_PER_ADDRESS', () => {
+  const h = createHarness({ LOGINS_PER_MINUTE_PER_ADDRESS: '3', WRITES_PER_MINUTE_PER_CALLER: '1' });
+  beforeAll(h.listen);
+  beforeEach(h.reset);
+  afterAll(h.close);
+
+  const login = (password: string) =>
+    h.request(`${API}/auth/login`, { method: 'POST', json: { dni: SEED_DNI.ana, password } });
+
+  it('answers the fourth attempt of a minute from one address 429 per_address, forwarding nothing for it', async () => {
+    const answers = [await login('wrong'), await login('wrong'), await login(SEED_PASSWORDS.ana)];
+    expect(answers.map((res) => res.status)).toEqual([401, 401, 200]);
+    const refused = await login(SEED_PASSWORDS.ana);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await errorBody(refused)).details).toEqual({ limit: 'per_address' });
+    expect(h.calls('usuarios')).toHaveLength(3);
+  });
+
+  it('counts register attempts in the same bucket, and a 400 of its own validation not at all', async () => {
+    expect((await h.request(`${API}/auth/register`, { method: 'POST', json: { dni: '1' } })).status).toBe(400);
+    for (let i = 0; i < 3; i++) expect((await login('wrong')).status).toBe(401);
+    const register = await h.request(`${API}/auth/register`, {
+      method: 'POST',
+      json: { email: 'rosa@example.com', password: 'secreta123', nombre: 'Rosa', apellido: 'Huaman', dni: '45678912', distrito: 'Surco' },
+    });
+    expect(register.status).toBe(429);
+  });
+
+  it('counts a profile change as a write of the caller, not as a login', async () => {
+    const token = await tokens.ana();
+    const change = () => h.request(`${API}/user/me`, { method: 'PUT', token, json: { distrito: 'Barranco' } });
+    expect((await change()).status).toBe(200);
+    const refused = await change();
+    expect(refused.status).toBe(429);
+    expect((await errorBody(refused)).details).toEqual({ limit: 'per_minute' });
+    expect((await login(SEED_PASSWORDS.ana)).status).toBe(200);
   });
 });

@@ -5,6 +5,7 @@ const MINUTE_MS = 60_000;
 
 export interface LimitSettings {
   writesPerMinute: number;
+  loginsPerMinute: number;
   purchasesInFlight: number;
   /** An in-flight slot frees itself after this, should its purchase never report back. */
   slotTtlMs: number;
@@ -13,6 +14,7 @@ export interface LimitSettings {
 /** The embedded store's per-caller limits: a sliding log of write times and a set of slots per caller. */
 export class MemoryCallerLimits implements CallerLimits {
   private readonly writes = new Map<string, Array<{ at: number; id: string }>>();
+  private readonly logins = new Map<string, Array<{ at: number; id: string }>>();
   private readonly slots = new Map<string, Map<string, number>>();
 
   constructor(
@@ -21,20 +23,34 @@ export class MemoryCallerLimits implements CallerLimits {
   ) {}
 
   async countWrite(caller: string): Promise<WriteTicket> {
-    if (this.settings.writesPerMinute <= 0) return NO_TICKET;
+    return this.count(this.writes, caller, this.settings.writesPerMinute, 'per_minute');
+  }
+
+  async countLogin(address: string): Promise<void> {
+    await this.count(this.logins, address, this.settings.loginsPerMinute, 'per_address');
+  }
+
+  /** One entry in a sliding minute of `who`'s log; over `limit`, 429 until its oldest entry leaves. */
+  private count(
+    logs: Map<string, Array<{ at: number; id: string }>>,
+    who: string,
+    limit: number,
+    name: 'per_minute' | 'per_address',
+  ): WriteTicket {
+    if (limit <= 0) return NO_TICKET;
     const now = this.now();
-    const log = (this.writes.get(caller) ?? []).filter((entry) => entry.at > now - MINUTE_MS);
-    if (log.length >= this.settings.writesPerMinute) {
-      this.writes.set(caller, log);
-      throw rateLimited('per_minute', ((log[0]?.at ?? now) + MINUTE_MS - now) / 1000);
+    const log = (logs.get(who) ?? []).filter((entry) => entry.at > now - MINUTE_MS);
+    if (log.length >= limit) {
+      logs.set(who, log);
+      throw rateLimited(name, ((log[0]?.at ?? now) + MINUTE_MS - now) / 1000);
     }
     const id = randomUUID();
     log.push({ at: now, id });
-    this.writes.set(caller, log);
+    logs.set(who, log);
     return {
       refund: async () => {
-        const current = this.writes.get(caller);
-        if (current) this.writes.set(caller, current.filter((entry) => entry.id !== id));
+        const current = logs.get(who);
+        if (current) logs.set(who, current.filter((entry) => entry.id !== id));
       },
     };
   }

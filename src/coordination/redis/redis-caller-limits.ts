@@ -44,20 +44,37 @@ export class RedisCallerLimits implements CallerLimits {
 
   async countWrite(caller: string): Promise<WriteTicket> {
     if (this.settings.writesPerMinute <= 0) return NO_TICKET;
-    const key = `limit:writes:${caller}`;
+    return this.count(`limit:writes:${caller}`, this.settings.writesPerMinute, 'per_minute', () => this.fallback.countWrite(caller));
+  }
+
+  async countLogin(address: string): Promise<void> {
+    if (this.settings.loginsPerMinute <= 0) return;
+    await this.count(`limit:logins:${address}`, this.settings.loginsPerMinute, 'per_address', async () => {
+      await this.fallback.countLogin(address);
+      return NO_TICKET;
+    });
+  }
+
+  /** One entry in the sliding minute at `key`; while Redis cannot be reached, `fallback` counts in the process. */
+  private async count(
+    key: string,
+    limit: number,
+    name: 'per_minute' | 'per_address',
+    fallback: () => Promise<WriteTicket>,
+  ): Promise<WriteTicket> {
     const id = randomUUID();
     const now = Date.now();
     let answer: [number, string];
     try {
-      answer = (await this.redis.run('limit_write', () =>
-        this.redis.client.eval(SLIDING_WINDOW_SCRIPT, 1, key, now, MINUTE_MS, this.settings.writesPerMinute, `${now}:${id}`),
+      answer = (await this.redis.run(name === 'per_minute' ? 'limit_write' : 'limit_login', () =>
+        this.redis.client.eval(SLIDING_WINDOW_SCRIPT, 1, key, now, MINUTE_MS, limit, `${now}:${id}`),
       )) as [number, string];
     } catch (error) {
       if (error instanceof GatewayError) throw error;
-      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'write limit counted in this process: redis unreachable');
-      return this.fallback.countWrite(caller);
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error), limit: name }, 'limit counted in this process: redis unreachable');
+      return fallback();
     }
-    if (answer[0] === 0) throw rateLimited('per_minute', (Number(answer[1]) + MINUTE_MS - now) / 1000);
+    if (answer[0] === 0) throw rateLimited(name, (Number(answer[1]) + MINUTE_MS - now) / 1000);
     return {
       refund: async () => {
         await this.redis.run('limit_refund', () => this.redis.client.zrem(key, `${now}:${id}`)).catch(() => 0);

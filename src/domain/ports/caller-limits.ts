@@ -17,6 +17,11 @@ export interface CallerLimits {
   countWrite(caller: string): Promise<WriteTicket>;
   /** Takes an in-flight purchase slot; call the returned function once the purchase is answered. */
   enterPurchase(caller: string): Promise<() => Promise<void>>;
+  /**
+   * Counts one login or registration attempt from a client address against
+   * `LOGINS_PER_MINUTE_PER_ADDRESS` (a sliding minute; counted per process while Redis is down).
+   */
+  countLogin(address: string): Promise<void>;
 }
 
 export const rateLimited = (limit: 'in_flight' | 'per_minute' | 'per_address', retryAfterSeconds: number): GatewayError =>

@@ -1,10 +1,9 @@
 import { createMiddleware } from 'hono/factory';
-import { setMetric } from 'hono/timing';
 import type { TokenVerifier } from '../../auth/token-verifier.js';
 import { unauthenticated } from '../../auth/token-verifier.js';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { incomingOrNewTraceparent } from '../../observability/trace-context.js';
 import type { AppEnv } from '../app-env.js';
+import { publicContextOf } from './public-context.js';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
@@ -20,19 +19,7 @@ export function authenticate(verify: TokenVerifier, requestTimeoutMs: number) {
     if (!authorization || !token) throw unauthenticated('auth.missing_token');
     const principal = await verify(token);
     c.set('principal', principal);
-    c.set('requestContext', {
-      requestId: c.get('requestId'),
-      principal,
-      authorization: `Bearer ${token}`,
-      // Only requests that may call upstreams need trace context: made here, not for every probe.
-      traceparent: incomingOrNewTraceparent(c.req.header('traceparent')),
-      // One budget for the whole request, counted from its arrival: every upstream call fits in it.
-      deadline: c.get('startedAt') + requestTimeoutMs,
-      signal: c.req.raw.signal,
-      // One Server-Timing entry per upstream call, so devtools show where the time went.
-      onUpstreamCall: ({ service, operation, outcome, durationMs }) =>
-        setMetric(c, service, durationMs, outcome === 'success' ? operation : `${operation} (${outcome})`),
-    });
+    c.set('requestContext', { ...publicContextOf(c, requestTimeoutMs), principal, authorization: `Bearer ${token}` });
     await next();
   });
 }

@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Context as OtelContext, type Tracer } from '@opentelemetry/api';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
+import type { PublicContext } from '../../domain/request-context.js';
 import type { AppEnv } from '../app-env.js';
 
 const OK_OUTCOMES = new Set(['success', 'rejected']);
@@ -8,11 +9,13 @@ const OK_OUTCOMES = new Set(['success', 'rejected']);
 /**
  * With tracing on: a server span per API request, joined to the caller's trace (the request's
  * traceparent), and a client span per upstream call, whose id is the one the upstream receives.
- * Runs after `authenticate`, which made the request context.
+ * Runs after `authenticate` (or `publicContext` on routes open to anyone), which made the context.
  */
 export function traceRequest(tracer: Tracer) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const requestContext = c.get('requestContext');
+    // Authenticated routes carry a request context; routes open to anyone, a public one.
+    const authenticated = c.get('requestContext') as AppEnv['Variables']['requestContext'] | undefined;
+    const requestContext = authenticated ?? c.get('publicContext');
     const [, traceId = '', parentSpanId = '', flags = '01'] = requestContext.traceparent?.split('-') ?? [];
     const parent = trace.setSpanContext(ROOT_CONTEXT, {
       traceId,
@@ -30,7 +33,7 @@ export function traceRequest(tracer: Tracer) {
       parent,
     );
     const inSpan: OtelContext = trace.setSpan(parent, span);
-    c.set('requestContext', {
+    const traced: PublicContext = {
       ...requestContext,
       traceparent: `00-${traceId}-${span.spanContext().spanId}-${flags}`,
       startUpstreamSpan: ({ service, operation, method }) => {
@@ -48,7 +51,9 @@ export function traceRequest(tracer: Tracer) {
           },
         };
       },
-    });
+    };
+    if (authenticated) c.set('requestContext', { ...authenticated, ...traced });
+    else c.set('publicContext', traced);
     try {
       await next();
     } finally {

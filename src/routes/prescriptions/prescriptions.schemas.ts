@@ -45,3 +45,7 @@ export const StateResultSchema = z
       .openapi({ description: 'Present only when the prescription was validated' }),
   })
   .openapi('PrescriptionStateResult');
+
+export const UploadResultSchema = z
+  .looseObject({ mensaje: z.string().openapi({ example: 'Receta subida correctamente' }), receta: PrescriptionSchema })
+  .openapi('PrescriptionUploadResult');

@@ -4,7 +4,7 @@ import { UpstreamError } from '../../errors/upstream-error.js';
 import { childTraceparent } from '../../observability/trace-context.js';
 import type { ServiceBreaker } from './create-breaker.js';
 import type { CallContext, CallOutcome, UpstreamObserver } from './call-context.js';
-import type { HttpMethod, HttpTransport } from './transport.js';
+import type { HttpMethod, HttpTransport, StreamedBody } from './transport.js';
 
 export type { HttpMethod } from './transport.js';
 
@@ -23,6 +23,13 @@ export interface UpstreamRequest<T> {
    * are still 503s, but never count towards the breaker, so no caller can open it on purpose.
    */
   serverErrorsAreInputErrors?: boolean;
+  /**
+   * A body streamed as the client sends it (the upload). The call's timeout starts only once
+   * `sent` resolves (the client's last byte): a slow client is never the upstream's timeout. The
+   * request context's signal may abort it (the client's body turned out invalid or stalled):
+   * nothing complete was sent, so that is no upstream failure.
+   */
+  stream?: StreamedBody & { sent: Promise<void> };
   /** Parses a 2xx body; a mismatch is the upstream's failure, not ours. */
   schema: z.ZodType<T>;
 }
@@ -53,9 +60,13 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
   async function attempt<T>(request: UpstreamRequest<T>, ctx: CallContext, traceparent: string | undefined): Promise<T> {
     const remaining = ctx.deadline - Date.now();
     if (remaining <= 0) throw new UpstreamError(service, 'timeout', { message: `${service}: request budget spent` });
-    const timeoutSignal = AbortSignal.timeout(Math.min(request.timeoutMs ?? deps.upstreamTimeoutMs, remaining));
-    // A client hanging up abandons reads, never writes: a half-done purchase is worse than a finished one.
-    const clientSignal = request.method === 'GET' ? ctx.signal : undefined;
+    const capMs = request.timeoutMs ?? deps.upstreamTimeoutMs;
+    const timeoutSignal = request.stream
+      ? timeoutOnceSent(request.stream.sent, () => Math.min(capMs, ctx.deadline - Date.now()))
+      : AbortSignal.timeout(Math.min(capMs, remaining));
+    // A client hanging up abandons reads, never writes: a half-done purchase is worse than a
+    // finished one. A streamed body is the exception: until its last byte nothing can apply.
+    const clientSignal = request.method === 'GET' || request.stream ? ctx.signal : undefined;
     const signal = clientSignal ? AbortSignal.any([timeoutSignal, clientSignal]) : timeoutSignal;
 
     try {
@@ -65,6 +76,7 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
         headers: upstreamHeaders(request, ctx, deps.forwardAuthorization, traceparent),
         ...(request.searchParams ? { searchParams: request.searchParams } : {}),
         ...(request.json !== undefined ? { json: request.json } : {}),
+        ...(request.stream ? { stream: { contentType: request.stream.contentType, body: request.stream.body } } : {}),
         signal,
       });
       if (status >= 500) {
@@ -123,6 +135,16 @@ export function createUpstream(deps: UpstreamDeps): Upstream {
       }
     },
   };
+}
+
+/** A timeout that starts when `sent` resolves (and never fires if it rejects: the body's owner aborts then). */
+function timeoutOnceSent(sent: Promise<void>, ms: () => number): AbortSignal {
+  const controller = new AbortController();
+  sent.then(
+    () => setTimeout(() => controller.abort(new DOMException('upstream timeout', 'TimeoutError')), Math.max(0, ms())).unref(),
+    () => undefined,
+  );
+  return controller.signal;
 }
 
 function upstreamHeaders(

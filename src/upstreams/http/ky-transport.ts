@@ -5,12 +5,14 @@ import type { HttpTransport } from './transport.js';
 export function kyTransport(baseUrl: string, fetchImpl?: typeof fetch): HttpTransport {
   const http = createHttpClient(baseUrl, fetchImpl);
   return {
-    async send({ method, path, searchParams, headers, json, signal }) {
+    async send({ method, path, searchParams, headers, json, stream, signal }) {
       const response = await http(path, {
         method,
-        headers,
+        headers: stream ? { ...headers, 'content-type': stream.contentType } : headers,
         ...(searchParams ? { searchParams } : {}),
         ...(json !== undefined ? { json } : {}),
+        // A streamed request body needs `duplex: 'half'` in fetch.
+        ...(stream ? { body: ReadableStream.from(stream.body), duplex: 'half' } : {}),
         signal,
       });
       return { status: response.status, text: await response.text() };

@@ -7,7 +7,14 @@ export interface TransportRequest {
   searchParams?: Record<string, string | number | boolean>;
   headers: Record<string, string>;
   json?: unknown;
+  /** A body sent as it arrives (chunked), instead of `json`: the prescription upload. */
+  stream?: StreamedBody;
   signal: AbortSignal;
+}
+
+export interface StreamedBody {
+  contentType: string;
+  body: AsyncIterable<Uint8Array>;
 }
 
 export interface TransportResponse {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import { queryString, type HttpTransport } from './transport.js';
 
@@ -20,12 +21,13 @@ export function undiciTransport(baseUrl: string, options: UndiciTransportOptions
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
   });
   return {
-    async send({ method, path, searchParams, headers, json, signal }) {
-      const body = json === undefined ? undefined : JSON.stringify(json);
+    async send({ method, path, searchParams, headers, json, stream, signal }) {
+      const body = stream ? Readable.from(stream.body) : json === undefined ? undefined : JSON.stringify(json);
+      const contentType = stream ? stream.contentType : 'application/json';
       const response = await pool.request({
         method,
         path: `${prefix}/${path}${queryString(searchParams)}`,
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        headers: body === undefined ? headers : { ...headers, 'content-type': contentType },
         ...(body === undefined ? {} : { body }),
         signal,
       });

@@ -11,3 +11,26 @@ export const ProductSchema = z.object({
 });
 
 export type Product = z.infer<typeof ProductSchema>;
+
+/** A product document for clients: every field the service sends is kept and passed on. */
+export const ProductDocumentSchema = z.looseObject(ProductSchema.shape);
+
+/** A catalogue page (`/api/productos/paged`, `/nombre`, `/tipo`, `/receta`, `/stock-bajo`). */
+export const ProductPageSchema = z.looseObject({
+  total: z.number().int(),
+  page: z.number().int(),
+  pagesize: z.number().int(),
+  productos: z.array(ProductDocumentSchema),
+});
+
+export const OfferListSchema = z.array(
+  z.looseObject({
+    id: z.number().int(),
+    fecha_vencimiento: z.string(),
+    detalles: z.array(z.looseObject({ producto_id: z.number().int(), descuento: z.number() })),
+  }),
+);
+
+export type ProductDocument = z.infer<typeof ProductDocumentSchema>;
+export type ProductPage = z.infer<typeof ProductPageSchema>;
+export type OfferList = z.infer<typeof OfferListSchema>;

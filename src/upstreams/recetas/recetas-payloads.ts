@@ -23,3 +23,8 @@ export const DoctorPageSchema = z.object({
 export type Prescription = z.infer<typeof PrescriptionSchema>;
 export type PrescriptionState = z.infer<typeof PrescriptionStateSchema>;
 export type Doctor = z.infer<typeof DoctorPageSchema>['items'][number];
+
+/** The upload's 201: the stored prescription (`pendiente`), its fields read from the PDF; passed on as received. */
+export const UploadAnswerSchema = z.looseObject({ mensaje: z.string(), receta: PrescriptionSchema });
+
+export type UploadAnswer = z.infer<typeof UploadAnswerSchema>;

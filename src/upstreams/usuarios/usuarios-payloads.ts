@@ -23,3 +23,17 @@ export const UserListSchema = z.array(UserSchema);
 
 export type Purchase = z.infer<typeof PurchaseSchema>;
 export type User = z.infer<typeof UserSchema>;
+
+/** What login and register answer: the users service's own token (never logged). */
+export const IssuedTokenSchema = z.object({ token: z.string().min(1) });
+
+/** `GET`/`PUT /api/user/me`: the caller's profile; every field the service sends is passed on. */
+export const ProfileSchema = UserSchema;
+
+/** The service's 400 to a registration whose fields it refused (Spring's validation handler). */
+export const RegistrationRefusalSchema = z.looseObject({
+  validationErrors: z.record(z.string(), z.unknown()),
+});
+
+export type IssuedToken = z.infer<typeof IssuedTokenSchema>;
+export type Profile = z.infer<typeof ProfileSchema>;

@@ -48,6 +48,7 @@ export async function startGateway(urls: Record<ServiceName, string>, env: Recor
     DOUBLE_SUBMIT_WINDOW_MS: '0',
     PURCHASES_IN_FLIGHT_PER_CALLER: '0',
     WRITES_PER_MINUTE_PER_CALLER: '0',
+    LOGINS_PER_MINUTE_PER_ADDRESS: '0',
     ...env,
   });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
