@@ -5,6 +5,7 @@ import { SERVICE_NAMES, type Config, type ServiceName } from './config/config.js
 import type { HealthStatus } from './domain/health.js';
 import { listAllPurchases, listMyPurchases } from './domain/purchases/list-purchases.js';
 import { registerPurchase } from './domain/purchases/register-purchase.js';
+import { StockBatches } from './domain/purchases/stock-batches.js';
 import { limitedWrite } from './domain/limited-writes.js';
 import type { CallerLimits } from './domain/ports/caller-limits.js';
 import {
@@ -142,6 +143,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
     products,
     prescriptions: prescriptionsClient,
     stockLocks: coordination.stockLocks,
+    stockBatches: new StockBatches(coordination.stockLocks, products, logger, config.stockBatching),
     idempotency: coordination.idempotency,
     limits: coordination.limits,
     upstreamTimeoutMs: config.upstreamTimeoutMs,

@@ -68,6 +68,8 @@ export interface Config {
   doubleSubmitWindowMs: number;
   /** Per-caller limits (0: none): purchases in progress at once, and writes per sliding minute. */
   callerLimits: { purchasesInFlight: number; writesPerMinute: number; loginsPerMinute: number };
+  /** Buyers of the same products waiting in this process share one lock hold (`STOCK_BATCHING`). */
+  stockBatching: boolean;
   /** Largest PDF part of a prescription upload (`UPLOAD_LIMIT_BYTES`). */
   uploadLimitBytes: number;
   /** Host names task `base_url`s may use (`*.example.com` for subdomains); empty: any public host. */
@@ -137,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         loginsPerMinute: e.LOGINS_PER_MINUTE_PER_ADDRESS,
       },
       uploadLimitBytes: e.UPLOAD_LIMIT_BYTES,
+      stockBatching: e.STOCK_BATCHING === 'on',
       taskAllowedHosts: e.TASK_ALLOWED_HOSTS,
       ...tracingConfig(e),
     },

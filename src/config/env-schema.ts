@@ -65,6 +65,8 @@ export const EnvSchema = z
     DOUBLE_SUBMIT_WINDOW_MS: z.coerce.number().int().min(0).default(10_000),
     PURCHASES_IN_FLIGHT_PER_CALLER: z.coerce.number().int().min(0).default(2),
     WRITES_PER_MINUTE_PER_CALLER: z.coerce.number().int().min(0).default(60),
+    // Group commit of stock writes; `off` serves each purchase alone (for comparison and as a kill switch).
+    STOCK_BATCHING: z.enum(['on', 'off']).default('on'),
     LOGINS_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(0).default(10),
     UPLOAD_LIMIT_BYTES: positiveInt(5_242_880),
     TASK_ALLOWED_HOSTS: z

@@ -9,9 +9,9 @@ import { findUncoveredLines, needsHistory, usablePrescriptions } from './prescri
 import { PrescriptionGate } from './prescription-gate.js';
 import type { AttemptProgress } from './purchase-records.js';
 import { startPurchaseReads, type PurchaseReads } from './purchase-reads.js';
-import { findStockShortage, purchaseDetails, type PurchaseDetail, type PurchaseLine } from './purchase-rules.js';
+import { purchaseDetails, type PurchaseDetail, type PurchaseLine } from './purchase-rules.js';
 import type { RegisterPurchaseDeps } from './register-purchase.js';
-import { decrementStock, restoreStock, stockLockKeys } from './stock-ledger.js';
+import { restoreStock } from './stock-ledger.js';
 
 export interface RegisteredPurchase extends Purchase {
   productos_detalle: PurchaseDetail[];
@@ -62,6 +62,11 @@ export async function attemptPurchase(
   }
 }
 
+/**
+ * Takes the purchase's stock through the group commit (stock-batches.ts): the checks of this
+ * purchase run under the lock against the products read there; the stock arithmetic and the write
+ * are the batch's.
+ */
 function checkAndTakeStock(
   deps: RegisterPurchaseDeps,
   lines: PurchaseLine[],
@@ -70,29 +75,23 @@ function checkAndTakeStock(
   reads: PurchaseReads,
   gate: PrescriptionGate,
 ): Promise<ReadonlyMap<number, Product>> {
-  return deps.stockLocks.withLocks(stockLockKeys(lines), ctx.deadline, async () => {
-    const current = await readProducts(deps, lines, ctx);
-    const shortage = findStockShortage(lines, current);
-    if (shortage) {
-      throw new GatewayError('INSUFFICIENT_STOCK', {
-        text: 'stock.insufficient',
-        params: { nombre: shortage.nombre },
-        details: { ...shortage },
-      });
-    }
-    await assertCovered(deps, lines, current, reads, gate);
-    // A keyed purchase keeps the caller's purchase ids, to recognise a late registration on a retry.
-    const known = options.keyed ? await reads.history() : undefined;
-    if (known && !known.ok) throw known.error;
-    // A stock write and the registration must both fit, or neither starts.
-    assertWriteBudget(ctx, 2 * deps.upstreamTimeoutMs, 'purchase.write_budget');
-    await decrementStock(deps.products, lines, current, ctx, deps.logger);
-    const { details, total } = purchaseDetails(lines, current);
-    await options.progress?.stockTaken({
-      ...(known?.ok ? { baseline: known.value.map((purchase) => purchase.id) } : {}),
-      details: { productos_detalle: details, total },
-    });
-    return current;
+  let baseline: number[] | undefined;
+  return deps.stockBatches.take({
+    lines,
+    ctx,
+    async admit(current) {
+      await assertCovered(deps, lines, current, reads, gate);
+      // A keyed purchase keeps the caller's purchase ids, to recognise a late registration on a retry.
+      const known = options.keyed ? await reads.history() : undefined;
+      if (known && !known.ok) throw known.error;
+      baseline = known?.ok ? known.value.map((purchase) => purchase.id) : undefined;
+      // A stock write and the registration must both fit, or neither starts.
+      assertWriteBudget(ctx, 2 * deps.upstreamTimeoutMs, 'purchase.write_budget');
+    },
+    async taken(current) {
+      const { details, total } = purchaseDetails(lines, current);
+      await options.progress?.stockTaken({ ...(baseline ? { baseline } : {}), details: { productos_detalle: details, total } });
+    },
   });
 }
 
@@ -172,15 +171,3 @@ async function register(
   return { ...purchase, productos_detalle: details, total };
 }
 
-async function readProducts(deps: RegisterPurchaseDeps, lines: readonly PurchaseLine[], ctx: RequestContext) {
-  const found = await Promise.all(lines.map((line) => deps.products.getProduct(line.producto_id, ctx)));
-  const missing = lines.filter((_, index) => found[index] === null).map((line) => line.producto_id);
-  if (missing.length > 0) {
-    throw new GatewayError('PRODUCT_NOT_FOUND', {
-      text: 'product.not_found',
-      params: { id: missing[0] as number },
-      details: { producto_id: missing[0], productos_no_encontrados: missing },
-    });
-  }
-  return new Map(found.map((product) => [(product as Product).id, product as Product]));
-}

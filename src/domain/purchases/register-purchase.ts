@@ -6,6 +6,7 @@ import { errorFrom, type ErrorSnapshot } from '../../errors/error-snapshot.js';
 import type { CallerLimits, WriteTicket } from '../ports/caller-limits.js';
 import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import type { StockLocks } from '../ports/stock-locks.js';
+import type { StockBatches } from './stock-batches.js';
 import type { RequestContext } from '../request-context.js';
 import type { DomainLogger } from '../shared/logger.js';
 import { attemptPurchase, type RegisteredPurchase } from './attempt-purchase.js';
@@ -21,6 +22,8 @@ export interface RegisterPurchaseDeps {
   users: UsersClient;
   prescriptions: PrescriptionsClient;
   stockLocks: StockLocks;
+  /** Group commit of stock writes (one batch per lock hold). */
+  stockBatches: StockBatches;
   idempotency: IdempotencyStore;
   limits: CallerLimits;
   prescriptionValidityDays: number;

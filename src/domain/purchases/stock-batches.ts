@@ -1,0 +1,173 @@
+import { GatewayError } from '../../errors/gateway-error.js';
+import type { Product, ProductsClient } from '../../upstreams/productos/productos-client.js';
+import { stockLockTimeout, type StockLocks } from '../ports/stock-locks.js';
+import type { RequestContext } from '../request-context.js';
+import type { DomainLogger } from '../shared/logger.js';
+import { findStockShortage, type PurchaseLine } from './purchase-rules.js';
+import { decrementStock, stockLockKeys } from './stock-ledger.js';
+
+/** One buyer's part in a batch: its own checks, and what it records once its stock is taken. */
+export interface StockBuyer {
+  lines: readonly PurchaseLine[];
+  ctx: RequestContext;
+  /**
+   * Everything the buyer checks against the products read under the lock, apart from the stock
+   * arithmetic (prescriptions, the keyed baseline, the write budget). A rejection takes only this
+   * buyer out of the batch.
+   */
+  admit(current: ReadonlyMap<number, Product>): Promise<void>;
+  /** Runs under the lock once the stock write landed (the idempotency record's "stock taken"). */
+  taken(current: ReadonlyMap<number, Product>): Promise<void>;
+}
+
+interface Waiting {
+  buyer: StockBuyer;
+  resolve(current: ReadonlyMap<number, Product>): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit of stock. Buyers of the same products that wait in this process while a lock
+ * hold is under way are served together by the next one: one read, each buyer checked in arrival
+ * order against what the earlier ones left (those that fit get stock, the rest 409 with the
+ * `disponible` left to them), one write of the summed decrement per product; each registers on its
+ * own afterwards, outside the lock. A hot product then sells a batch per lock hold (a read and a
+ * write) instead of one purchase. With `REDIS_URL` each process batches its own buyers under the
+ * shared lock. Only purchases of exactly the same products share a batch, so purchases of several
+ * products keep the locks' one sorted order and cannot deadlock.
+ * `enabled: false` serves each buyer alone (the behaviour before batching, for comparison).
+ */
+export class StockBatches {
+  private readonly queues = new Map<string, Waiting[]>();
+
+  constructor(
+    private readonly locks: StockLocks,
+    private readonly products: ProductsClient,
+    private readonly logger: DomainLogger,
+    private readonly enabled = true,
+  ) {}
+
+  /** Resolves with the products as read under the lock once this buyer's stock is taken. */
+  take(buyer: StockBuyer): Promise<ReadonlyMap<number, Product>> {
+    return new Promise((resolve, reject) => {
+      const waiting: Waiting = { buyer, resolve, reject };
+      if (!this.enabled) return void this.serve([waiting]);
+      const key = stockLockKeys(buyer.lines).sort().join(',');
+      const queue = this.queues.get(key);
+      if (queue) return void queue.push(waiting);
+      this.queues.set(key, [waiting]);
+      void this.drain(key);
+    });
+  }
+
+  /** Serves the queue of one product set, a batch per lock hold, until nobody waits. */
+  private async drain(key: string): Promise<void> {
+    for (let batch = this.queues.get(key); batch && batch.length > 0; batch = this.queues.get(key)) {
+      // Whoever arrives from now on waits for the next hold.
+      this.queues.set(key, []);
+      await this.serve(batch);
+    }
+    this.queues.delete(key);
+  }
+
+  private async serve(batch: Waiting[]): Promise<void> {
+    const lines = (batch[0] as Waiting).buyer.lines;
+    const deadline = Math.max(...batch.map(({ buyer }) => buyer.ctx.deadline));
+    try {
+      await this.locks.withLocks(stockLockKeys(lines), deadline, () => this.underLock(batch));
+    } catch (error) {
+      // The lock was not taken (busy past every deadline, or the store is down): nobody was served.
+      for (const waiting of batch) waiting.reject(error);
+    }
+  }
+
+  private async underLock(batch: Waiting[]): Promise<void> {
+    // A buyer whose budget ran out while the lock was busy leaves now.
+    const live: Waiting[] = [];
+    for (const waiting of batch) {
+      if (waiting.buyer.ctx.deadline > Date.now()) live.push(waiting);
+      else waiting.reject(stockLockTimeout());
+    }
+    if (live.length === 0) return;
+    let current: Map<number, Product>;
+    try {
+      current = await readProducts(this.products, (live[0] as Waiting).buyer.lines, batchContext(live));
+    } catch (error) {
+      for (const waiting of live) waiting.reject(error);
+      return;
+    }
+
+    // As for a purchase alone: stock (409) before the buyer's own checks (422...).
+    const candidates = live.filter((waiting) => {
+      const shortage = shortageOf(waiting.buyer.lines, current, stockOf(current));
+      if (shortage) waiting.reject(shortage);
+      return !shortage;
+    });
+    const admissions = await Promise.allSettled(candidates.map(({ buyer }) => buyer.admit(current)));
+    // Then in arrival order, each against what the earlier ones of the batch left.
+    const admitted: Waiting[] = [];
+    const remaining = stockOf(current);
+    candidates.forEach((waiting, index) => {
+      const admission = admissions[index] as PromiseSettledResult<void>;
+      if (admission.status === 'rejected') return waiting.reject(admission.reason);
+      const shortage = shortageOf(waiting.buyer.lines, current, remaining);
+      if (shortage) return waiting.reject(shortage);
+      for (const line of waiting.buyer.lines) remaining.set(line.producto_id, (remaining.get(line.producto_id) ?? 0) - line.cantidad);
+      admitted.push(waiting);
+    });
+    if (admitted.length === 0) return;
+
+    const summed = (live[0] as Waiting).buyer.lines.map(({ producto_id }) => ({
+      producto_id,
+      cantidad: admitted.reduce((sum, { buyer }) => sum + (buyer.lines.find((line) => line.producto_id === producto_id)?.cantidad ?? 0), 0),
+    }));
+    try {
+      await decrementStock(this.products, summed, current, batchContext(admitted), this.logger);
+    } catch (error) {
+      for (const waiting of admitted) waiting.reject(error);
+      return;
+    }
+    await Promise.all(
+      admitted.map(async (waiting) => {
+        try {
+          await waiting.buyer.taken(current);
+          waiting.resolve(current);
+        } catch (error) {
+          waiting.reject(error);
+        }
+      }),
+    );
+  }
+}
+
+/**
+ * The context of the batch's own calls: no client's signal (one buyer hanging up must not fail
+ * the others) and the earliest deadline among them (every admitted buyer checked it had the budget).
+ */
+function batchContext(batch: readonly Waiting[]): RequestContext {
+  const { signal: _signal, ...first } = (batch[0] as Waiting).buyer.ctx;
+  return { ...first, deadline: Math.min(...batch.map(({ buyer }) => buyer.ctx.deadline)) };
+}
+
+const stockOf = (current: ReadonlyMap<number, Product>) => new Map([...current].map(([id, product]) => [id, product.stock]));
+
+/** The first line the stock `remaining` (what the earlier buyers of the batch left) cannot cover. */
+function shortageOf(lines: readonly PurchaseLine[], current: ReadonlyMap<number, Product>, remaining: ReadonlyMap<number, number>) {
+  const left = new Map([...current].map(([id, product]) => [id, { ...product, stock: remaining.get(id) ?? 0 }]));
+  const shortage = findStockShortage(lines, left);
+  if (!shortage) return null;
+  return new GatewayError('INSUFFICIENT_STOCK', { text: 'stock.insufficient', params: { nombre: shortage.nombre }, details: { ...shortage } });
+}
+
+async function readProducts(client: ProductsClient, lines: readonly PurchaseLine[], ctx: RequestContext) {
+  const found = await Promise.all(lines.map((line) => client.getProduct(line.producto_id, ctx)));
+  const missing = lines.filter((_, index) => found[index] === null).map((line) => line.producto_id);
+  if (missing.length > 0) {
+    throw new GatewayError('PRODUCT_NOT_FOUND', {
+      text: 'product.not_found',
+      params: { id: missing[0] as number },
+      details: { producto_id: missing[0], productos_no_encontrados: missing },
+    });
+  }
+  return new Map(found.map((product) => [(product as Product).id, product as Product]));
+}
