@@ -1,12 +1,14 @@
 // Every authenticated endpoint against every token attack: each one is a 401 UNAUTHENTICATED with
 // `WWW-Authenticate: Bearer` that costs no upstream call. The requests are otherwise complete and
-// valid (body, path, Idempotency-Key), so a token that slipped through would reach an upstream.
-// The endpoint table is checked against the OpenAPI document: a new secured route must join it.
+// valid (body, path, Idempotency-Key, a real multipart PDF), so a token that slipped through would
+// reach an upstream. The endpoint table is checked against the OpenAPI document: a new secured
+// route must join it. The routes open to anyone (login, register, the catalogue) ignore every one
+// of these attacks instead: the same answer as without it, and no token ever reaches an upstream.
 import { createHmac } from 'node:crypto';
-import { SignJWT, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { SignJWT, decodeJwt, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SEED_DNI, SEED_RECETA_IDS, SEED_TASK_IDS } from '../../mocks/index.js';
+import { SEED_CMP, SEED_DNI, SEED_PASSWORDS, SEED_RECETA_IDS, SEED_TASK_IDS, prescriptionUploadForm, samplePrescriptionPdf } from '../../mocks/index.js';
 import { API, TEST_SECRET, createHarness, tokens, type Harness, expectUnauthenticated } from '../helpers/harness.js';
 
 const OTHER_SECRET = 'an-attacker-secret-that-is-at-least-32-bytes';
@@ -25,6 +27,8 @@ interface Endpoint {
   template: string;
   path: string;
   json?: unknown;
+  /** A multipart body, built afresh for each request. */
+  form?: () => FormData;
   headers?: Record<string, string>;
   /** The control token must be allowed to use it. */
   admin?: boolean;
@@ -33,10 +37,25 @@ interface Endpoint {
 const TASK = String(SEED_TASK_IDS.anaPending);
 const RECETA = SEED_RECETA_IDS.anaPendingValid;
 const TASK_CONFIG = { base_url: 'https://api.example.com/sync', http_method: 'POST', payload: {} };
+/** The upload a valid token would stream through: Ana's prescription PDF, as the web frontend sends it. */
+const uploadForm = () =>
+  prescriptionUploadForm(
+    samplePrescriptionPdf({
+      dni: SEED_DNI.ana,
+      cmp: SEED_CMP.rosaSalas,
+      fecha: today(),
+      productos: [{ id: 3, nombre: 'Amoxicilina 500mg', cantidad: 2 }],
+    }),
+    { fields: { pacienteDNI: SEED_DNI.ana } },
+  );
 
 const ENDPOINTS: Endpoint[] = [
   { name: 'POST /compras', method: 'POST', template: '/compras', path: '/compras', json: { productos: [{ producto_id: 1, cantidad: 1 }] } },
   { name: 'GET /compras/me', method: 'GET', template: '/compras/me', path: '/compras/me' },
+  { name: 'GET /user/me', method: 'GET', template: '/user/me', path: '/user/me' },
+  { name: 'PUT /user/me', method: 'PUT', template: '/user/me', path: '/user/me', json: { distrito: 'Barranco' } },
+  { name: 'GET /recetas/{id}', method: 'GET', template: '/recetas/{receta_id}', path: `/recetas/${SEED_RECETA_IDS.anaValidated}` },
+  { name: 'POST /recetas/upload', method: 'POST', template: '/recetas/upload', path: '/recetas/upload', form: uploadForm },
   { name: 'GET /compras/all', method: 'GET', template: '/compras/all', path: '/compras/all?page=1&pagesize=10', admin: true },
   {
     name: 'PUT /recetas/estado/{id}',
@@ -79,6 +98,23 @@ const ENDPOINTS: Endpoint[] = [
   },
 ];
 
+/** Open to anyone and calling no upstream: the probes. */
+const PROBES = ['GET /health', 'GET /echo', 'GET /ready'];
+const ROSA = { email: 'rosa@example.com', password: 'secreta123', nombre: 'Rosa', apellido: 'Huaman', dni: '45678912', distrito: 'Surco' };
+
+/** The routes open to anyone that call an upstream: an Authorization header there is never read. */
+const OPEN_ENDPOINTS: Endpoint[] = [
+  { name: 'POST /auth/login', method: 'POST', template: '/auth/login', path: '/auth/login', json: { dni: SEED_DNI.ana, password: SEED_PASSWORDS.ana } },
+  { name: 'POST /auth/register', method: 'POST', template: '/auth/register', path: '/auth/register', json: ROSA },
+  { name: 'GET /productos/paged', method: 'GET', template: '/productos/paged', path: '/productos/paged?page=1&pagesize=5' },
+  { name: 'GET /productos/nombre', method: 'GET', template: '/productos/nombre', path: '/productos/nombre?nombre=amoxi' },
+  { name: 'GET /productos/tipo', method: 'GET', template: '/productos/tipo', path: '/productos/tipo?tipo=antibiotico' },
+  { name: 'GET /productos/receta', method: 'GET', template: '/productos/receta', path: '/productos/receta?requiere_receta=true' },
+  { name: 'GET /productos/stock-bajo', method: 'GET', template: '/productos/stock-bajo', path: '/productos/stock-bajo?minimo=10' },
+  { name: 'GET /productos/{id}', method: 'GET', template: '/productos/{id}', path: '/productos/3' },
+  { name: 'GET /ofertas/all', method: 'GET', template: '/ofertas/all', path: '/ofertas/all' },
+];
+
 /** What an attack changes in the request: its headers (Authorization) and/or query string. */
 interface Attack {
   headers?: Record<string, string>;
@@ -94,6 +130,7 @@ function send(h: Harness, endpoint: Endpoint, attack: Attack) {
     method: endpoint.method,
     headers: { ...endpoint.headers, ...attack.headers },
     ...(endpoint.json !== undefined ? { json: endpoint.json } : {}),
+    ...(endpoint.form ? { body: endpoint.form() } : {}),
   });
 }
 
@@ -242,7 +279,20 @@ describe('the endpoint table', () => {
     );
     const table = ENDPOINTS.map((endpoint) => `${endpoint.method} ${endpoint.template}`);
     expect(table.sort()).toEqual(secured.sort());
-    expect(ENDPOINTS).toHaveLength(12);
+    expect(ENDPOINTS).toHaveLength(16);
+  });
+
+  it('lists, with the open table, every other operation that calls an upstream: the document opens them to anyone', async () => {
+    const document = (await (await h.request('/api/schema')).json()) as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    const open = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => Array.isArray(operation.security) && operation.security.length === 0)
+        .map(([method, _]) => `${method.toUpperCase()} ${path.replace(API, '')}`),
+    );
+    const table = OPEN_ENDPOINTS.map((endpoint) => `${endpoint.method} ${endpoint.template}`);
+    expect([...table, ...PROBES].sort()).toEqual(open.sort());
   });
 });
 
@@ -256,6 +306,87 @@ describe('HS256 mode: every endpoint x every token attack', () => {
   const h = createHarness();
   beforeEach(freshUpstreams(h));
   attackEveryEndpoint(h, HS_ATTACKS, async (endpoint) => bearer(await (endpoint.admin ? tokens.admin() : tokens.ana())));
+});
+
+/** The credentials an attack carries (header, cookie and query values), to look for upstream. */
+function credentialsOf(attack: Attack): string[] {
+  const values: string[] = [];
+  const authorization = attack.headers?.authorization;
+  if (authorization !== undefined) values.push(...authorization.split(/\s+/).slice(1));
+  const cookie = attack.headers?.cookie;
+  if (cookie !== undefined) values.push(...cookie.split(';').map((pair) => pair.slice(pair.indexOf('=') + 1)));
+  if (attack.query) values.push(...[...new URLSearchParams(attack.query).values()].flatMap((value) => value.split(/\s+/)));
+  return values.filter((value) => value.length > 0);
+}
+
+/** A JSON answer with every issued token replaced by its claims, less the clock-dependent ones. */
+function comparable(value: unknown): unknown {
+  if (typeof value === 'string' && JWT_SHAPE.test(value)) {
+    const { iat: _iat, exp: _exp, ...claims } = decodeJwt(value);
+    return { token_claims: claims };
+  }
+  if (Array.isArray(value)) return value.map(comparable);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, comparable(inner)]));
+  }
+  return value;
+}
+const JWT_SHAPE = /^ey[\w-]+\.[\w-]+\.[\w-]+$/;
+
+describe('routes open to anyone x every token attack: ignored, never forwarded', () => {
+  const h = createHarness();
+  const attacks: Array<[string, () => Promise<Attack>]> = [
+    ...HS_ATTACKS,
+    ['a valid token (still not forwarded)', async () => bearer(await tokens.ana())],
+    ['a valid ADMIN token (still not forwarded)', async () => bearer(await tokens.admin())],
+  ];
+  const prepared = new Map<string, Attack>();
+  beforeAll(async () => {
+    h.listen();
+    for (const [name, make] of attacks) prepared.set(name, await make());
+  });
+  afterAll(h.close);
+
+  /**
+   * One request: its answer and the upstream calls it caused. A POST runs on a fresh seed (so a
+   * registration is new each time); the reads keep the seed, whose dates are taken at reset time.
+   */
+  async function answerTo(endpoint: Endpoint, attack: Attack) {
+    if (endpoint.method === 'POST') h.mocks.reset();
+    const before = h.calls().length;
+    const response = await send(h, endpoint, attack);
+    return { status: response.status, body: comparable(await response.json()), calls: h.calls().slice(before) };
+  }
+
+  describe.each(OPEN_ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))('%s', (_name, endpoint) => {
+    let baseline: Awaited<ReturnType<typeof answerTo>>;
+    beforeAll(async () => {
+      baseline = await answerTo(endpoint, {});
+    });
+
+    it('answers 200 without any Authorization header, after an upstream call (the control)', () => {
+      expect(baseline.status).toBe(200);
+      expect(baseline.calls.length).toBeGreaterThan(0);
+    });
+
+    it.each(attacks.map(([name]) => [name]))('ignores %s: the same answer as without it, and no upstream sees a token', async (name) => {
+      const attack = prepared.get(name);
+      if (!attack) throw new Error(`attack ${name} was not prepared`);
+      const attacked = await answerTo(endpoint, attack);
+      expect(attacked.status).toBe(baseline.status);
+      expect(attacked.body).toEqual(baseline.body);
+      expect(attacked.calls.map((call) => `${call.method} ${call.path}?${call.query}`)).toEqual(
+        baseline.calls.map((call) => `${call.method} ${call.path}?${call.query}`),
+      );
+      for (const call of attacked.calls) {
+        expect(call.headers['authorization'], `${call.method} ${call.path}`).toBeUndefined();
+        expect(call.headers['cookie'], `${call.method} ${call.path}`).toBeUndefined();
+      }
+      // Nor anywhere else in what went upstream: path, query, headers or body.
+      const upstream = JSON.stringify(attacked.calls);
+      for (const credential of credentialsOf(attack)) expect(upstream.includes(credential), credential.slice(0, 40)).toBe(false);
+    });
+  });
 });
 
 describe('with JWT_ISSUER and JWT_AUDIENCE: every endpoint x wrong or missing iss/aud', () => {
