@@ -54,6 +54,22 @@ export function renderReport(results: Measured[], run: RunInfo, storeOverhead: S
   check('gateway overhead on one forwarded call <= 1 ms at p50', forwarded && direct && overhead <= 1, `${fmt(overhead, 2)} ms (gateway ${fmt(forwarded?.p50 ?? NaN, 2)} vs direct ${fmt(direct?.p50 ?? NaN, 2)} ms)`);
   const open = by('breaker open: gateway');
   check('breaker open: p99 < 5 ms with zero upstream calls', open && open.p99 < 5 && open.upstreamCallsPerRequest === 0, `p99 ${fmt(open?.p99 ?? NaN, 2)} ms, ${fmt(open?.upstreamCallsPerRequest ?? NaN, 2)} calls per request`);
+  const openProducts = by('breaker open (productos): POST /compras');
+  check(
+    'breaker open (productos): a purchase sends no upstream call, p99 < 5 ms',
+    openProducts && openProducts.p99 < 5 && openProducts.upstreamCallsPerRequest === 0,
+    `p99 ${fmt(openProducts?.p99 ?? NaN, 2)} ms, ${fmt(openProducts?.upstreamCallsPerRequest ?? NaN, 2)} calls per request`,
+  );
+  for (const store of ['', ', redis store']) {
+    const batched = by(`hot product, 16 buyers: gateway${store}`);
+    const alone = by(`hot product, 16 buyers: gateway${store}, no batching`);
+    const gain = batched && alone ? batched.requestsPerSecond / alone.requestsPerSecond : NaN;
+    check(
+      `hot product, 16 buyers${store}: group commit sells >= 8x the rate without it, p50 no worse`,
+      batched && alone && gain >= 8 && batched.p50 <= alone.p50,
+      `${fmt(gain, 1)}x (${fmt(batched?.requestsPerSecond ?? NaN, 1)} vs ${fmt(alone?.requestsPerSecond ?? NaN, 1)} sales/s), p50 ${fmt(batched?.p50 ?? NaN, 1)} vs ${fmt(alone?.p50 ?? NaN, 1)} ms; the limit is one batch per lock hold (a read and a write, 2L = ${2 * L} ms)`,
+    );
+  }
   const memoryBuy = by('POST /compras 1 line: gateway');
   const redisBuy = by('POST /compras 1 line: gateway, redis store');
   const redisOverhead = memoryBuy && redisBuy ? redisBuy.p50 - memoryBuy.p50 : NaN;

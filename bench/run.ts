@@ -46,6 +46,8 @@ const ports = {
   fresh: await freePort(),
   redis: await freePort(),
   redis3: await freePort(),
+  nobatch: await freePort(),
+  redisNobatch: await freePort(),
 };
 const gateways: Record<Exclude<Target, 'baseline'>, Child> = {
   gateway: await startGateway(gatewayEnv, ports.gateway),
@@ -54,6 +56,8 @@ const gateways: Record<Exclude<Target, 'baseline'>, Child> = {
   'gateway-fresh': await startGateway(gatewayEnv, ports.fresh),
   'gateway-redis': await startGateway(redisEnv, ports.redis),
   'gateway-redis-3': await startGateway({ ...redisEnv, WORKERS: '3' }, ports.redis3),
+  'gateway-nobatch': await startGateway({ ...gatewayEnv, STOCK_BATCHING: 'off' }, ports.nobatch),
+  'gateway-redis-nobatch': await startGateway({ ...redisEnv, STOCK_BATCHING: 'off' }, ports.redisNobatch),
 };
 const origin: Record<Target, string> = {
   gateway: `http://127.0.0.1:${ports.gateway}`,
@@ -62,6 +66,8 @@ const origin: Record<Target, string> = {
   'gateway-fresh': `http://127.0.0.1:${ports.fresh}`,
   'gateway-redis': `http://127.0.0.1:${ports.redis}`,
   'gateway-redis-3': `http://127.0.0.1:${ports.redis3}`,
+  'gateway-nobatch': `http://127.0.0.1:${ports.nobatch}`,
+  'gateway-redis-nobatch': `http://127.0.0.1:${ports.redisNobatch}`,
   baseline: baseline.info.url,
 };
 const tokens = {
@@ -97,11 +103,12 @@ function load(scenario: Scenario, seconds: number) {
   });
 }
 
-async function openRecetasBreaker(scenario: Scenario) {
-  await control('recetas', '/__bench/fail', { method: 'PUT', body: JSON.stringify({ fail: true }) });
+/** Makes the scenario's service fail, then sends the scenario's request until its breaker opened. */
+async function openBreaker(scenario: Scenario, service: 'recetas' | 'productos') {
+  await control(service, '/__bench/fail', { method: 'PUT', body: JSON.stringify({ fail: true }) });
   for (let i = 0; i < 30; i++) {
     await fetch(`${origin[scenario.target]}${scenario.path}`, {
-      method: 'PUT',
+      method: scenario.method,
       headers: { authorization: `Bearer ${tokens.cliente}`, 'content-type': 'application/json' },
       body: JSON.stringify(scenario.body),
     });
@@ -111,7 +118,7 @@ async function openRecetasBreaker(scenario: Scenario) {
 const results: Measured[] = [];
 for (const scenario of scenarios(latencyMs).filter((s) => !only || s.name.includes(only))) {
   await setLatency(scenario.latencyMs);
-  if (scenario.openBreaker) await openRecetasBreaker(scenario);
+  if (scenario.openBreaker) await openBreaker(scenario, scenario.openBreaker);
   if (warmupS > 0) await load(scenario, warmupS);
   const target = scenario.target === 'baseline' ? baseline.child : gateways[scenario.target];
   const pids = [target.pid, ...childPids(target.pid)];
@@ -130,7 +137,8 @@ for (const scenario of scenarios(latencyMs).filter((s) => !only || s.name.includ
     upstreamCallsPerRequest: result.requests.total > 0 ? calls / result.requests.total : 0,
     peakRssMb: peakRssMb(pids),
   });
-  if (scenario.openBreaker) await control('recetas', '/__bench/fail', { method: 'PUT', body: JSON.stringify({ fail: false }) });
+  // The breaker stays open (BREAKER_RESET_TIMEOUT_MS is long here): these scenarios come last.
+  if (scenario.openBreaker) await control(scenario.openBreaker, '/__bench/fail', { method: 'PUT', body: JSON.stringify({ fail: false }) });
   console.error(`done: ${scenario.name}`);
 }
 

@@ -8,6 +8,8 @@ export type Target =
   | 'gateway-fresh'
   | 'gateway-redis'
   | 'gateway-redis-3'
+  | 'gateway-nobatch'
+  | 'gateway-redis-nobatch'
   | 'baseline';
 
 export interface Scenario {
@@ -22,8 +24,8 @@ export interface Scenario {
   /** A fresh Idempotency-Key per request. */
   uniqueKey?: boolean;
   connections: number;
-  /** Makes the recetas service fail and opens its breaker before measuring. */
-  openBreaker?: boolean;
+  /** Makes this service fail and opens its breaker before measuring. */
+  openBreaker?: 'recetas' | 'productos';
 }
 
 const lines = (count: number) =>
@@ -68,9 +70,16 @@ export function scenarios(latencyMs: number): Scenario[] {
     { name: 'POST /compras 1 line: gateway, redis store, keyed', target: 'gateway-redis', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, uniqueKey: true, connections: 1 },
     { name: 'POST /compras 1 line: gateway, keyed', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, uniqueKey: true, connections: 1 },
     { name: 'POST /compras 10 lines: 3 processes, redis store, 10 buyers of the same products', target: 'gateway-redis-3', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(10) }, connections: 10 },
+    // A hot product: buyers of one product, one line each (group commit on and off, both stores).
+    { name: 'hot product, 1 buyer: gateway', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, connections: 1 },
+    { name: 'hot product, 16 buyers: gateway, no batching', target: 'gateway-nobatch', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, connections: 16 },
+    { name: 'hot product, 16 buyers: gateway', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, connections: 16 },
+    { name: 'hot product, 16 buyers: gateway, redis store, no batching', target: 'gateway-redis-nobatch', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, connections: 16 },
+    { name: 'hot product, 16 buyers: gateway, redis store', target: 'gateway-redis', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, connections: 16 },
     { name: 'PUT /recetas/estado VALIDADA: gateway', target: 'gateway', latencyMs: L, method: 'PUT', path: `/api/orchestrator/recetas/estado/${PRESCRIPTION}`, token: 'cliente', body: { estadovalidacion: 'VALIDADA' }, connections: 10 },
     { name: 'POST /facturas 100 invoices: gateway', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/facturas', token: 'cliente', body: invoices(100), uniqueKey: true, connections: 10 },
-    { name: 'breaker open: gateway', target: 'gateway', latencyMs: L, method: 'PUT', path: `/api/orchestrator/recetas/estado/${PRESCRIPTION}`, token: 'cliente', body: { estadovalidacion: 'VALIDADA' }, connections: 10, openBreaker: true },
+    { name: 'breaker open: gateway', target: 'gateway', latencyMs: L, method: 'PUT', path: `/api/orchestrator/recetas/estado/${PRESCRIPTION}`, token: 'cliente', body: { estadovalidacion: 'VALIDADA' }, connections: 10, openBreaker: 'recetas' },
+    { name: 'breaker open (productos): POST /compras', target: 'gateway', latencyMs: L, method: 'POST', path: '/api/orchestrator/compras', token: 'cliente', body: { productos: lines(1) }, connections: 10, openBreaker: 'productos' },
   ];
 }
 
