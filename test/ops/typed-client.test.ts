@@ -6,7 +6,16 @@
 import { readFileSync } from 'node:fs';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SEED_RECETA_IDS, SEED_TASK_IDS } from '../../mocks/index.js';
+import {
+  SEED_CMP,
+  SEED_DNI,
+  SEED_PASSWORDS,
+  SEED_RECETA_IDS,
+  SEED_TASK_IDS,
+  prescriptionUploadForm,
+  samplePrescriptionPdf,
+  type UploadFormOptions,
+} from '../../mocks/index.js';
 import type { components, paths } from '../../openapi/schema.js';
 import { generateOpenApiTypes, OPENAPI_TYPES } from '../../scripts/ops/openapi-types.js';
 import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-gateway.js';
@@ -69,6 +78,19 @@ function clientFor(token: string | undefined): Client<paths> {
   });
   client.use(documentedAnswers);
   return client;
+}
+
+/**
+ * `POST /recetas/upload` through the typed client. openapi-typescript types the form's binary parts
+ * as strings, so the typed body names the documented file field and the body serializer sends the
+ * real multipart form (a FormData: openapi-fetch then leaves Content-Type and its boundary to fetch).
+ */
+function upload(client: Client<paths>, pdf: Uint8Array, options: UploadFormOptions = {}) {
+  const form = prescriptionUploadForm(pdf, options);
+  return client.POST('/api/orchestrator/recetas/upload', {
+    body: { archivoPDF: options.filename ?? 'receta.pdf' },
+    bodySerializer: () => form,
+  });
 }
 
 beforeAll(async () => {
@@ -242,6 +264,127 @@ describe('a client generated from the committed document, against the running ga
     });
     expect(invalid.response.status).toBe(422);
     expect(invalid.error?.code).toBe('VALIDATION_ERROR');
+  });
+
+  it('POST /auth/login and /auth/register (open to anyone), then GET and PUT /user/me with the issued token', async () => {
+    const login = await anonymous.POST('/api/orchestrator/auth/login', { body: { dni: SEED_DNI.ana, password: SEED_PASSWORDS.ana } });
+    expect(login.response.status).toBe(200);
+    const issued: Schemas['IssuedToken'] | undefined = login.data;
+    expect(issued?.token).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+
+    // One answer for a wrong password and an unknown account.
+    const wrong = await anonymous.POST('/api/orchestrator/auth/login', { body: { dni: SEED_DNI.ana, password: 'not-her-password' } });
+    expect(wrong.response.status).toBe(401);
+    expect(wrong.error?.code).toBe('UNAUTHENTICATED');
+    const byEmail = await anonymous.POST('/api/orchestrator/auth/login', { body: { email: 'nadie@example.com', password: 'x' } });
+    expect(byEmail.response.status).toBe(401);
+    expect(byEmail.error?.error).toBe(wrong.error?.error);
+
+    const rosa: Schemas['RegisterRequest'] = {
+      email: 'rosa@example.com', password: 'secreta123', nombre: 'Rosa', apellido: 'Huaman', dni: '45678912', distrito: 'Surco',
+    };
+    const registered = await anonymous.POST('/api/orchestrator/auth/register', { body: rosa });
+    expect(registered.response.status).toBe(200);
+    expect(registered.data?.token).toMatch(/^ey/);
+    const again = await anonymous.POST('/api/orchestrator/auth/register', { body: rosa });
+    expect(again.response.status).toBe(409);
+    expect(again.error?.code).toBe('CONFLICT');
+
+    // The token the users service issued works on the gateway's bearer routes.
+    const ana = clientFor(issued?.token);
+    const profile = await ana.GET('/api/orchestrator/user/me');
+    expect(profile.response.status).toBe(200);
+    const me: Schemas['Profile'] | undefined = profile.data;
+    expect(me).toMatchObject({ dni: SEED_DNI.ana, role: 'CLIENTE' });
+
+    const changed = await ana.PUT('/api/orchestrator/user/me', { body: { distrito: 'Barranco', nombre: '' } });
+    expect(changed.response.status).toBe(200);
+    expect(changed.data).toMatchObject({ dni: SEED_DNI.ana, distrito: 'Barranco', nombre: me?.nombre });
+
+    const noToken = await anonymous.GET('/api/orchestrator/user/me');
+    expect(noToken.response.status).toBe(401);
+    expect(noToken.error?.code).toBe('UNAUTHENTICATED');
+    const badEmail = await ana.PUT('/api/orchestrator/user/me', { body: { email: 'not-an-email' } });
+    expect(badEmail.response.status).toBe(400);
+    expect(badEmail.error?.code).toBe('VALIDATION_ERROR');
+  });
+
+  it('the catalogue (open to anyone): five listings, one product (404 for an unknown one) and the offers', async () => {
+    const paged = await anonymous.GET('/api/orchestrator/productos/paged', { params: { query: { page: 1, pagesize: 3 } } });
+    expect(paged.response.status).toBe(200);
+    const page: Schemas['ProductPage'] | undefined = paged.data;
+    expect(page).toMatchObject({ page: 1, pagesize: 3 });
+    expect(page?.productos).toHaveLength(3);
+
+    const byName = await anonymous.GET('/api/orchestrator/productos/nombre', { params: { query: { nombre: 'amoxi' } } });
+    expect(byName.response.status).toBe(200);
+    expect(byName.data?.productos.map((product) => product.nombre)).toEqual(['Amoxicilina 500mg']);
+
+    const byType = await anonymous.GET('/api/orchestrator/productos/tipo', { params: { query: { tipo: 'antibiotico', pagesize: 10 } } });
+    expect(byType.response.status).toBe(200);
+    expect(byType.data?.productos.map((product) => product.id).sort()).toEqual([3, 8]);
+
+    const prescribed = await anonymous.GET('/api/orchestrator/productos/receta', { params: { query: { requiere_receta: 'true' } } });
+    expect(prescribed.response.status).toBe(200);
+    expect(prescribed.data?.productos.every((product) => product.requiere_receta)).toBe(true);
+
+    const lowStock = await anonymous.GET('/api/orchestrator/productos/stock-bajo', { params: { query: { minimo: 5 } } });
+    expect(lowStock.response.status).toBe(200);
+    expect(lowStock.data?.productos.every((product) => product.stock < 5)).toBe(true);
+
+    const product = await anonymous.GET('/api/orchestrator/productos/{id}', { params: { path: { id: '3' } } });
+    expect(product.response.status).toBe(200);
+    const amoxicilina: Schemas['Product'] | undefined = product.data;
+    expect(amoxicilina).toMatchObject({ id: 3, nombre: 'Amoxicilina 500mg', requiere_receta: true });
+
+    const unknown = await anonymous.GET('/api/orchestrator/productos/{id}', { params: { path: { id: '999' } } });
+    expect(unknown.response.status).toBe(404);
+    expect(unknown.error?.code).toBe('PRODUCT_NOT_FOUND');
+    const notAnId = await anonymous.GET('/api/orchestrator/productos/{id}', { params: { path: { id: 'abc' } } });
+    expect(notAnId.response.status).toBe(400);
+
+    const offers = await anonymous.GET('/api/orchestrator/ofertas/all');
+    expect(offers.response.status).toBe(200);
+    const list: Schemas['Offers'] = offers.data ?? [];
+    expect(list.length).toBeGreaterThan(0);
+    expect(list[0]?.detalles.length).toBeGreaterThan(0);
+  });
+
+  it('POST /recetas/upload (multipart PDF: 201, 415 for a non-PDF) and GET /recetas/{receta_id} (404 for another patient)', async () => {
+    const anaPdf = samplePrescriptionPdf({
+      dni: SEED_DNI.ana,
+      cmp: SEED_CMP.rosaSalas,
+      fecha: new Date().toISOString().slice(0, 10),
+      productos: [{ id: 3, nombre: 'Amoxicilina 500mg', cantidad: 2 }],
+    });
+    const uploaded = await upload(cliente, anaPdf, { fields: { pacienteDNI: SEED_DNI.ana } });
+    expect(uploaded.response.status).toBe(201);
+    const result: Schemas['PrescriptionUploadResult'] | undefined = uploaded.data;
+    expect(result?.receta).toMatchObject({ pacienteDNI: SEED_DNI.ana, medicoCMP: SEED_CMP.rosaSalas, estadoValidacion: 'pendiente' });
+    const id = String(result?.receta._id);
+
+    // The field name one page of the web frontend uses is accepted too.
+    const asFile = await upload(cliente, anaPdf, { field: 'file' });
+    expect(asFile.response.status).toBe(201);
+
+    const notPdf = await upload(cliente, Buffer.from('GIF89a: an image, not a prescription'), { type: 'image/gif', filename: 'receta.gif' });
+    expect(notPdf.response.status).toBe(415);
+    expect(notPdf.error?.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const noToken = await upload(anonymous, anaPdf);
+    expect(noToken.response.status).toBe(401);
+
+    const read = await cliente.GET('/api/orchestrator/recetas/{receta_id}', { params: { path: { receta_id: id } } });
+    expect(read.response.status).toBe(200);
+    const receta: Schemas['Prescription'] | undefined = read.data;
+    expect(receta).toMatchObject({ _id: id, pacienteDNI: SEED_DNI.ana, estadoValidacion: 'pendiente' });
+
+    // Another patient's prescription does not exist for a CLIENTE; an ADMIN (a pharmacist) reads it.
+    const notMine = await cliente.GET('/api/orchestrator/recetas/{receta_id}', { params: { path: { receta_id: SEED_RECETA_IDS.luisPending } } });
+    expect(notMine.response.status).toBe(404);
+    expect(notMine.error?.code).toBe('PRESCRIPTION_NOT_FOUND');
+    const asAdmin = await admin.GET('/api/orchestrator/recetas/{receta_id}', { params: { path: { receta_id: SEED_RECETA_IDS.luisPending } } });
+    expect(asAdmin.response.status).toBe(200);
+    expect(asAdmin.data?.pacienteDNI).toBe(SEED_DNI.luis);
   });
 
   // Runs last (tests of a file run in order): a new route in the document fails here until it is driven above.
