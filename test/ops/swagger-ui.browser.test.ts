@@ -1,5 +1,6 @@
 // Swagger UI works offline: headless Chromium (Debian's package, driven by playwright-core) opens
-// /api/docs, sees every documented operation listed, and no request leaves the gateway's host.
+// /api/docs, sees every documented operation listed (a padlock on exactly the bearer-secured ones:
+// login, register and the catalogue show none), and no request leaves the gateway's host.
 // Skipped with a clear title when /usr/bin/chromium is not installed (.ci/run installs it).
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
@@ -18,6 +19,8 @@ const BROWSER_TIMEOUT_MS = 60_000;
 interface PageVisit {
   /** `METHOD /path` of every operation block Swagger UI rendered. */
   operations: string[];
+  /** Those of them shown with a padlock (an authorization button): the secured ones. */
+  locked: string[];
   /** Every URL the browser requested (page, scripts, images, fetches), in order. */
   requests: string[];
 }
@@ -59,26 +62,44 @@ describe.skipIf(chromiumMissing)(
         await page.locator('.opblock').first().waitFor({ state: 'visible', timeout: 20_000 });
         // Let the UI settle: images (such as a validator badge) are requested after the first render.
         await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
-        const operations = await page.locator('.opblock .opblock-summary').evaluateAll((blocks) =>
-          blocks.map((block) => {
+        const blocks = await page.locator('.opblock .opblock-summary').evaluateAll((summaries) =>
+          summaries.map((block) => {
             const method = block.querySelector('.opblock-summary-method')?.textContent?.trim() ?? '?';
             const path = block.querySelector('[data-path]')?.getAttribute('data-path') ?? '?';
-            return `${method.toUpperCase()} ${path}`;
+            return { operation: `${method.toUpperCase()} ${path}`, locked: block.querySelector('.authorization__btn') !== null };
           }),
         );
-        return { operations, requests };
+        return {
+          operations: blocks.map((block) => block.operation),
+          locked: blocks.filter((block) => block.locked).map((block) => block.operation),
+          requests,
+        };
       } finally {
         await context.close();
       }
     }
 
+    /** `METHOD /path` of every operation the document secures with a scheme. */
+    const bearerOperations = (document: ReturnType<typeof loadCommittedDocument>) =>
+      documentedOperations(document).filter((operation) => {
+        const [method, path] = operation.split(' ') as [string, string];
+        const security = (document.paths[path]?.[method.toLowerCase()] as { security?: unknown[] } | undefined)?.security;
+        return (security ?? []).length > 0;
+      });
+
     const foreign = (requests: string[], ownHost: string) =>
       requests.filter((url) => !url.startsWith('data:') && new URL(url).hostname !== ownHost);
 
     it('lists every documented operation at /api/docs, with no request to another host', async () => {
-      const { operations, requests } = await visit(`http://127.0.0.1:${port}/api/docs`);
+      const { operations, locked, requests } = await visit(`http://127.0.0.1:${port}/api/docs`);
       expect(operations).toContain('POST /api/orchestrator/compras');
-      expect([...operations].sort()).toEqual(documentedOperations(loadCommittedDocument()).sort());
+      expect(operations).toEqual(expect.arrayContaining(['POST /api/orchestrator/auth/login', 'POST /api/orchestrator/recetas/upload']));
+      const document = loadCommittedDocument();
+      expect([...operations].sort()).toEqual(documentedOperations(document).sort());
+      // The padlock follows the document: every bearer operation has one, the open ones none.
+      expect([...locked].sort()).toEqual(bearerOperations(document).sort());
+      expect(locked).not.toContain('POST /api/orchestrator/auth/login');
+      expect(locked).not.toContain('GET /api/orchestrator/productos/{id}');
       expect(requests).toEqual(
         expect.arrayContaining([
           `http://127.0.0.1:${port}/api/docs`,
