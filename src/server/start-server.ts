@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
+import { createServer as createHttpServer } from 'node:http';
+import { withProbeFastPath } from './probe-fast-path.js';
 import { createApp } from '../app.js';
 import type { GatewayDeps } from '../deps.js';
 import { MetricsPortListenFailure } from './listen-failure.js';
@@ -54,20 +56,18 @@ export async function startServer(
   // creation only, a headers timeout above the request timeout, which a short REQUEST_TIMEOUT_MS gives.)
   const serverTimeouts = { connectionsCheckingInterval: timeouts.connectionsCheckingIntervalMs ?? 1_000 };
   const server = await new Promise<Server>((resolve, reject) => {
-    const started = serve(
-      {
-        fetch: app.fetch,
-        port: config.port,
-        hostname: config.host,
-        ...(tls
-          ? {
-              createServer: createHttpsServer,
-              serverOptions: { ...serverTimeouts, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
-            }
-          : { serverOptions: serverTimeouts }),
-      },
-      () => resolve(started as Server),
-    );
+    // Probes are answered before the framework (probe-fast-path.ts); everything else by the app.
+    const listener = withProbeFastPath(getRequestListener(app.fetch, { hostname: config.host }), {
+      health: deps.health,
+      hsts: tls !== undefined,
+      logger: deps.logger,
+      metrics: deps.metrics,
+      trustedProxyHops: config.trustedProxyHops,
+    });
+    const started = tls
+      ? createHttpsServer({ ...serverTimeouts, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, listener)
+      : createHttpServer(serverTimeouts, listener);
+    started.listen(config.port, config.host, () => resolve(started as Server));
     // EADDRINUSE and friends: a clear start-up failure instead of an unhandled 'error' event.
     started.once('error', reject);
   });

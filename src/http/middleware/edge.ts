@@ -10,7 +10,7 @@ import type { AppEnv } from '../app-env.js';
 import { clientAddress } from '../client-address.js';
 
 /** The header set of Hono's `secureHeaders()` defaults (HSTS only when serving TLS). */
-const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
+export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['Cross-Origin-Resource-Policy', 'same-origin'],
   ['Cross-Origin-Opener-Policy', 'same-origin'],
   ['Origin-Agent-Cluster', '?1'],
@@ -22,10 +22,10 @@ const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['X-Permitted-Cross-Domain-Policies', 'none'],
   ['X-XSS-Protection', '0'],
 ];
-const HSTS = ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'] as const;
+export const HSTS = ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'] as const;
 
 /** Hono's request-id rule: 1..255 of letters, digits, `_`, `-`, `=`. */
-const VALID_REQUEST_ID = /^[\w\-=]{1,255}$/;
+export const VALID_REQUEST_ID = /^[\w\-=]{1,255}$/;
 
 /**
  * The one middleware every request meets (each async layer costs a load-balancer probe about a

@@ -1,23 +1,27 @@
 import type { HealthStatus } from '../../domain/health.js';
+import { probeAnswer, type Probe } from '../../domain/probe-answers.js';
+import type { AppEnv } from '../../http/app-env.js';
+import type { Context } from 'hono';
 import { createRouter } from '../shared/create-router.js';
 import { echoRoute, healthRoute, readyRoute } from './health.routes.js';
 
-
-const HEALTHY = { status: 'healthy', service: 'orchestrator', message: 'Orchestrator is running' } as const;
-
+/**
+ * The probes through the framework: what in-process requests and anything the server's fast
+ * path passes on (src/server/probe-fast-path.ts) get. Both answer from `probeAnswer`.
+ */
 export function healthRoutes(deps: HealthStatus) {
+  const answer = (c: Context<AppEnv>, probe: Probe) => {
+    const { status, body } = probeAnswer(probe, deps);
+    c.header('Server-Timing', `total;dur=${(Date.now() - c.get('startedAt')).toFixed(1)}`);
+    return { status, body };
+  };
+  // The bodies are typed by probeAnswer, not per route status; the typed-client test checks every
+  // answer against the document's schemas at run time.
   return createRouter()
-    .openapi(healthRoute, (c) => c.json(HEALTHY, 200))
-    .openapi(echoRoute, (c) => c.json(HEALTHY, 200))
+    .openapi(healthRoute, (c) => c.json(answer(c, 'health').body as never, 200))
+    .openapi(echoRoute, (c) => c.json(answer(c, 'health').body as never, 200))
     .openapi(readyRoute, (c) => {
-      const upstreams = Object.fromEntries(
-        Object.entries(deps.breakerStates()).map(([service, breaker]) => [service, { breaker }]),
-      );
-      // Redis down does not make a replica unready: every replica shares the same Redis.
-      const coordination = deps.coordination();
-      if (deps.isDraining()) return c.json({ status: 'draining' as const, upstreams, coordination }, 503);
-      const load = deps.load();
-      if (load.overloaded) return c.json({ status: 'overloaded' as const, upstreams, coordination, load }, 503);
-      return c.json({ status: 'ready' as const, upstreams, coordination }, 200);
+      const { status, body } = answer(c, 'ready');
+      return c.json(body as never, status);
     });
 }
