@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createMockUpstreams, signMockToken, SEED_DNI, SEED_RECETA_IDS, SEED_TASK_IDS } from '../mocks/index.js';
+import { createMockUpstreams, signMockToken, SEED_DNI, SEED_PASSWORDS, SEED_RECETA_IDS, SEED_TASK_IDS } from '../mocks/index.js';
 import { startMockServers } from '../mocks/servers/start-mock-servers.js';
 import { loadConfig, upstreamUrlEnv } from '../src/config/config.js';
 import { createDeps } from '../src/deps.js';
@@ -46,6 +46,7 @@ const asCliente = `-H "Authorization: Bearer $CLIENTE"`;
 const asAdmin = `-H "Authorization: Bearer $ADMIN"`;
 const json = `-H "Content-Type: application/json"`;
 const today = new Date().toISOString().slice(0, 10);
+const login = JSON.stringify({ dni: SEED_DNI.ana, password: SEED_PASSWORDS.ana });
 const invoices = JSON.stringify([
   { numero_factura: 'F-001', rut_cliente: '11.111.111-1', monto: 1500.5, fecha_emision: today },
   { numero_factura: 'F-002', rut_cliente: '76086428-5', monto: 89.9, fecha_emision: today },
@@ -57,13 +58,15 @@ botica-gateway demo
   upstreams   ${Object.entries(upstreams.urls).map(([name, url]) => `${name}=${url}`).join('  ')}
   CORS        ${loaded.config.corsOrigins.join(', ') || '(none)'}   prescriptions API: ${recetasApi}
 
-Paste these into your shell (CLIENTE is Ana Quispe, DNI ${SEED_DNI.ana}; ADMIN is DNI ${SEED_DNI.admin}):
+Paste these into your shell (CLIENTE is Ana Quispe, DNI ${SEED_DNI.ana}, password ${SEED_PASSWORDS.ana}; ADMIN is DNI ${SEED_DNI.admin}):
 export API=${gateway.url}/api/orchestrator
 export CLIENTE=${cliente}
 export ADMIN=${admin}
 
 Then try:
 curl -s $API/health
+curl -s -X POST ${json} -d '${login}' $API/auth/login
+curl -s "$API/productos/nombre?nombre=amoxi"
 curl -s ${asCliente} $API/compras/me
 curl -s -X POST ${asCliente} ${json} -d '{"productos":[{"producto_id":1,"cantidad":2},{"producto_id":3,"cantidad":1}]}' $API/compras
 curl -s -X POST ${asCliente} ${json} -d '{"productos":[4],"cantidades":[5]}' $API/compras
@@ -76,7 +79,9 @@ curl -s ${asCliente} $API/integration-tasks/${SEED_TASK_IDS.anaPending}
 curl -s -X POST ${asCliente} ${json} -H "Idempotency-Key: demo-lote-1" -d '${invoices}' $API/facturas
 curl -s -X POST ${asCliente} ${json} -H "Idempotency-Key: demo-lote-1" -d '${invoices}' $API/facturas
 
-(the task runs in the background: the last tasks line shows status "executed";
+(the login answers a token as the users service issues it, the same kind as $CLIENTE;
+ the catalogue, login and registration need no token;
+ the task runs in the background: the last tasks line shows status "executed";
  the second invoice line replays the key and gets 409 DUPLICATE_REQUEST;
  messages are in Spanish: add -H "Accept-Language: en" for English)
 

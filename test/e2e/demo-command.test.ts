@@ -124,8 +124,31 @@ describe('demo command', () => {
     const isPurchase = (r: CurlRequest, token: string) =>
       r.method === 'POST' && r.url.pathname.endsWith('/compras') && r.headers.authorization === bearer(token) &&
       r.headers['content-type'] === 'application/json';
-    const expected: Array<{ what: string; status: number; matches: (r: CurlRequest) => boolean }> = [
+    const expected: Array<{ what: string; status: number; matches: (r: CurlRequest) => boolean; then?: (body: unknown) => Promise<void> }> = [
       { what: 'health', status: 200, matches: (r) => r.method === 'GET' && r.url.pathname.endsWith('/health') },
+      {
+        what: 'log in with a DNI and a password',
+        status: 200,
+        matches: (r) =>
+          r.method === 'POST' && r.url.pathname.endsWith('/auth/login') && r.headers.authorization === undefined &&
+          r.headers['content-type'] === 'application/json' && Object.keys(JSON.parse(r.body ?? '{}')).sort().join() === 'dni,password',
+        // The token the users service issued works on the gateway's bearer routes, as $CLIENTE does.
+        then: async (body) => {
+          const token = (body as { token?: string }).token ?? '';
+          expect(token).toMatch(JWT);
+          const me = await fetch(`${vars.API}/user/me`, { headers: { authorization: bearer(token) } });
+          expect(me.status).toBe(200);
+          expect(((await me.json()) as { dni?: string }).dni).toBe(JSON.parse(requests[1]?.body ?? '{}').dni);
+        },
+      },
+      {
+        what: 'a catalogue search, with no token',
+        status: 200,
+        matches: (r) => r.method === 'GET' && r.url.pathname.endsWith('/productos/nombre') && r.url.searchParams.has('nombre') && r.headers.authorization === undefined,
+        then: async (body) => {
+          expect((body as { productos?: unknown[] }).productos?.length).toBeGreaterThan(0);
+        },
+      },
       { what: 'my purchases', status: 200, matches: (r) => r.method === 'GET' && r.url.pathname.endsWith('/compras/me') && r.headers.authorization === bearer(cliente) },
       { what: 'a purchase', status: 201, matches: (r) => isPurchase(r, cliente) && !('cantidades' in JSON.parse(r.body ?? '{}')) },
       { what: 'a low-stock purchase', status: 409, matches: (r) => isPurchase(r, cliente) && 'cantidades' in JSON.parse(r.body ?? '{}') },
@@ -148,7 +171,8 @@ describe('demo command', () => {
       const text = await res.text();
       expect(res.status, `${expectation.what}: ${text}`).toBe(expectation.status);
       expect(res.headers.get('content-type')).toMatch(/application\/json/);
-      JSON.parse(text);
+      const body: unknown = JSON.parse(text);
+      await expectation.then?.(body);
     }
 
     // A frontend dev server on Vite's default origin works at once (CORS_ORIGINS unset).
