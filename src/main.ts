@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
-import { existsSync } from 'node:fs';
-import { loadConfig } from './config/config.js';
+import { loadProcessConfig } from './config/config.js';
 import { createDeps } from './deps.js';
 import { workerMetrics } from './observability/cluster-metrics.js';
 import { GatewayMetrics } from './observability/metrics.js';
@@ -11,8 +10,7 @@ import { startServer } from './server/start-server.js';
 
 /** Process entry: config -> deps -> app -> listen; drain on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const loaded = loadConfig(process.env);
+  const loaded = loadProcessConfig();
   if (!loaded.ok) {
     for (const line of loaded.errors) console.error(`invalid configuration: ${line}`);
     process.exit(1);

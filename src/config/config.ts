@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { EnvSchema, type Env } from './env-schema.js';
 
 export type ServiceName = 'usuarios' | 'productos' | 'recetas' | 'tareas' | 'facturas';
@@ -83,6 +84,16 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: s
 const stripTrailingSlash = (value: string) => value.replace(/\/+$/, '');
 
 /** Parses the environment once; each bad variable becomes one line of `errors`. */
+/**
+ * The process's own configuration: a `.env` file in the working directory (when there is one) is
+ * loaded into the environment first, then the environment is read. The one place in src/ that
+ * reads `process.env` (a lint rule keeps it so): everything else gets the typed `Config`.
+ */
+export function loadProcessConfig(envFile = '.env'): ConfigResult {
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  return loadConfig(process.env);
+}
+
 export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {

@@ -1,4 +1,6 @@
-export type BreakerState = 'closed' | 'open' | 'half-open';
+import type { BreakerState } from '../errors/upstream-error.js';
+
+export type { BreakerState } from '../errors/upstream-error.js';
 
 export interface LoadState {
   overloaded: boolean;

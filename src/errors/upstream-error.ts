@@ -11,6 +11,12 @@ import type { ServiceName } from '../config/config.js';
  */
 export type UpstreamFailureKind = 'timeout' | 'unavailable' | 'circuit-open' | 'bad-response' | 'rejected' | 'cancelled';
 
+/**
+ * A service's circuit breaker (src/upstreams/http/create-breaker.ts), as readiness and the
+ * metrics report it. Here because every layer speaks of it and none owns the others.
+ */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
 export class UpstreamError extends Error {
   readonly service: ServiceName | 'jwks' | 'redis';
   readonly kind: UpstreamFailureKind;

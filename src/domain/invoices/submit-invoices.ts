@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GatewayError, validationError } from '../../errors/gateway-error.js';
-import { isRejectedWith } from '../../errors/upstream-error.js';
 import type { IntakeAnswer, Invoice, InvoicesClient } from '../../upstreams/facturas/facturas-client.js';
-import { FastApiValidationSchema } from '../../upstreams/facturas/facturas-client.js';
+import { InvoiceKeyAlreadyUsed, InvoicesRefused } from '../../upstreams/facturas/facturas-client.js';
 import type { RequestContext } from '../request-context.js';
 import { assertWriteBudget } from '../shared/write-budget.js';
 
@@ -42,20 +41,14 @@ export async function submitInvoices(
   try {
     return await client.submitBatch(invoices, callerScopedKey(ctx.principal.dni, idempotencyKey), ctx);
   } catch (error) {
-    if (isRejectedWith(error, 409)) {
+    if (error instanceof InvoiceKeyAlreadyUsed) {
       throw new GatewayError('DUPLICATE_REQUEST', {
         text: 'invoice.duplicate_key',
         details: { service: 'facturas' },
       });
     }
-    if (isRejectedWith(error, 422)) {
-      const parsed = FastApiValidationSchema.safeParse(error.body);
-      const issues = parsed.success
-        ? parsed.data.detail.map((item) => ({
-            path: item.loc.filter((part) => part !== 'body').join('.'),
-            message: REJECTED,
-          }))
-        : [{ path: '', message: REJECTED }];
+    if (error instanceof InvoicesRefused) {
+      const issues = (error.fields ?? ['']).map((path) => ({ path, message: REJECTED }));
       throw validationError(issues, 422, 'invoice.rejected');
     }
     throw error;

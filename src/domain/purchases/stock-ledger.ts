@@ -1,7 +1,7 @@
 import type { ProductsClient, Product } from '../../upstreams/productos/productos-client.js';
-import type { CallContext } from '../../upstreams/http/call-context.js';
 import { UpstreamError } from '../../errors/upstream-error.js';
 import type { StockLocks } from '../ports/stock-locks.js';
+import type { PublicContext } from '../request-context.js';
 import type { DomainLogger } from '../shared/logger.js';
 import type { PurchaseLine } from './purchase-rules.js';
 
@@ -16,7 +16,7 @@ export async function decrementStock(
   products: ProductsClient,
   lines: readonly PurchaseLine[],
   current: ReadonlyMap<number, Product>,
-  ctx: CallContext,
+  ctx: PublicContext,
   logger: DomainLogger,
 ): Promise<void> {
   const writes = await Promise.allSettled(
@@ -46,7 +46,7 @@ export async function restoreStock(
   products: ProductsClient,
   locks: StockLocks,
   lines: readonly PurchaseLine[],
-  ctx: CallContext,
+  ctx: PublicContext,
   logger: DomainLogger,
 ): Promise<void> {
   const compensation = compensationContext(ctx);
@@ -75,7 +75,7 @@ async function putStock(
   products: ProductsClient,
   id: number,
   stock: number,
-  ctx: CallContext,
+  ctx: PublicContext,
   logger: DomainLogger,
   line: PurchaseLine,
 ) {
@@ -86,7 +86,7 @@ async function putStock(
   }
 }
 
-function logRestoreFailure(logger: DomainLogger, ctx: CallContext, line: PurchaseLine, error: unknown) {
+function logRestoreFailure(logger: DomainLogger, ctx: PublicContext, line: PurchaseLine, error: unknown) {
   logger.error(
     {
       requestId: ctx.requestId,
@@ -108,7 +108,7 @@ function stockOf(current: ReadonlyMap<number, Product>, line: PurchaseLine): num
  * Compensation must finish even when the client hung up or the request budget is nearly spent:
  * it gets its own short budget and no client signal.
  */
-function compensationContext(ctx: CallContext): CallContext {
+function compensationContext(ctx: PublicContext): PublicContext {
   const { signal: _signal, ...rest } = ctx;
   return { ...rest, deadline: Math.max(ctx.deadline, Date.now() + 5_000) };
 }

@@ -1,6 +1,5 @@
 import { GatewayError, validationError } from '../../errors/gateway-error.js';
-import { isRejectedWith } from '../../errors/upstream-error.js';
-import type { Task, TaskChanges, TaskConfig, TasksClient } from '../../upstreams/tareas/tareas-client.js';
+import { TaskRefused, type Task, type TaskChanges, type TaskConfig, type TasksClient } from '../../upstreams/tareas/tareas-client.js';
 import type { RequestContext } from '../request-context.js';
 import { assertWriteBudget } from '../shared/write-budget.js';
 import { assertPublicTaskUrl, type TaskUrlGuardOptions } from './task-url-guard.js';
@@ -18,15 +17,14 @@ const taskNotFound = (id: number) =>
   new GatewayError('TASK_NOT_FOUND', { text: 'task.not_found', params: { id }, details: { task_id: id } });
 
 /**
- * The service answers 400 for input it refuses; that is the caller's mistake, so it is shown as
- * a validation error rather than an upstream failure, in the gateway's own words: the service's
- * text may hold internals (a database error was once shown to a caller).
+ * Input the service refuses is the caller's mistake, so it is shown as a validation error rather
+ * than an upstream failure, in the gateway's own words.
  */
-async function withBadRequestsAsValidation<T>(call: Promise<T>): Promise<T> {
+async function withRefusalsAsValidation<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    if (isRejectedWith(error, 400)) {
+    if (error instanceof TaskRefused) {
       throw validationError([{ path: '', message: { key: 'issue.rejected_by_service' } }]);
     }
     throw error;
@@ -54,7 +52,7 @@ export function integrationTasks(client: TasksClient, urlGuard: TaskUrlGuardOpti
     async createTask(task: { name: string; config: TaskConfig }, ctx: RequestContext): Promise<Task> {
       await assertPublicTaskUrl(task.config.base_url, urlGuard, ctx.deadline);
       assertBudget(ctx);
-      return withBadRequestsAsValidation(client.createTask(task, ctx));
+      return withRefusalsAsValidation(client.createTask(task, ctx));
     },
     /** Changes only a task in the caller's own list: nothing is sent for anyone else's. */
     async updateTask(id: number, changes: TaskChanges, ctx: RequestContext): Promise<Task> {
@@ -62,7 +60,7 @@ export function integrationTasks(client: TasksClient, urlGuard: TaskUrlGuardOpti
       if (changes.config) await assertPublicTaskUrl(changes.config.base_url, urlGuard, ctx.deadline);
       await findTask(id, ctx);
       assertBudget(ctx);
-      const task = await withBadRequestsAsValidation(client.updateTask(id, changes, ctx));
+      const task = await withRefusalsAsValidation(client.updateTask(id, changes, ctx));
       if (!task) throw taskNotFound(id);
       return task;
     },

@@ -1,10 +1,8 @@
 import CircuitBreaker from 'opossum';
 import type { ServiceName } from '../../config/config.js';
-import { UpstreamError } from '../../errors/upstream-error.js';
+import { UpstreamError, type BreakerState } from '../../errors/upstream-error.js';
 
-import type { BreakerState } from '../../domain/health.js';
-
-export type { BreakerState } from '../../domain/health.js';
+export type { BreakerState } from '../../errors/upstream-error.js';
 
 export interface BreakerOptions {
   errorThresholdPercentage: number;
