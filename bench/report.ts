@@ -156,8 +156,8 @@ ${checks.join('\n')}
 ${why.length > 0 ? `\n### Why the misses\n\n${why.join('\n')}\n` : ''}
 Baselines: "bare node:http" answers the health JSON with nothing else; "direct" makes the same
 upstream calls with the same client (undici Pool) and no framework, validation or auth; "naive
-sequential" performs the 10-line purchase one upstream call after another. "ky+fetch" is the same
-gateway with \`UPSTREAM_HTTP_CLIENT=fetch\`. "2 workers" is \`WORKERS=2\` (node:cluster) sharing a private
+sequential" performs the 10-line purchase one upstream call after another. "no batching" is the
+gateway with \`STOCK_BATCHING=off\` (each purchase alone under its product's lock). "2 workers" is \`WORKERS=2\` (node:cluster) sharing a private
 redis-server, as WORKERS > 1 requires; "redis store" rows set \`REDIS_URL\` to it. One caller sends
 every request, so \`DOUBLE_SUBMIT_WINDOW_MS\`, \`PURCHASES_IN_FLIGHT_PER_CALLER\` and
 \`WRITES_PER_MINUTE_PER_CALLER\` are 0 (off) for every gateway of the run.

@@ -41,7 +41,6 @@ const gatewayEnv = {
 const redisEnv = { ...gatewayEnv, REDIS_URL: redis.url };
 const ports = {
   gateway: await freePort(),
-  fetch: await freePort(),
   cluster: await freePort(),
   fresh: await freePort(),
   redis: await freePort(),
@@ -51,7 +50,6 @@ const ports = {
 };
 const gateways: Record<Exclude<Target, 'baseline'>, Child> = {
   gateway: await startGateway(gatewayEnv, ports.gateway),
-  'gateway-fetch': await startGateway({ ...gatewayEnv, UPSTREAM_HTTP_CLIENT: 'fetch' }, ports.fetch),
   'gateway-cluster': await startGateway({ ...redisEnv, WORKERS: '2' }, ports.cluster),
   'gateway-fresh': await startGateway(gatewayEnv, ports.fresh),
   'gateway-redis': await startGateway(redisEnv, ports.redis),
@@ -61,7 +59,6 @@ const gateways: Record<Exclude<Target, 'baseline'>, Child> = {
 };
 const origin: Record<Target, string> = {
   gateway: `http://127.0.0.1:${ports.gateway}`,
-  'gateway-fetch': `http://127.0.0.1:${ports.fetch}`,
   'gateway-cluster': `http://127.0.0.1:${ports.cluster}`,
   'gateway-fresh': `http://127.0.0.1:${ports.fresh}`,
   'gateway-redis': `http://127.0.0.1:${ports.redis}`,

@@ -3,7 +3,6 @@ import { BENCH_PRODUCTS } from './bench-data.js';
 
 export type Target =
   | 'gateway'
-  | 'gateway-fetch'
   | 'gateway-cluster'
   | 'gateway-fresh'
   | 'gateway-redis'
@@ -50,10 +49,8 @@ export function scenarios(latencyMs: number): Scenario[] {
     { name: 'health: gateway, 2 workers', target: 'gateway-cluster', latencyMs: 0, method: 'GET', path: '/api/orchestrator/health', connections: 50 },
     { name: '1 forwarded call: direct', target: 'baseline', latencyMs: 0, method: 'GET', path: '/direct/tasks', token: 'cliente', connections: 10 },
     { name: '1 forwarded call: gateway', target: 'gateway', latencyMs: 0, method: 'GET', path: '/api/orchestrator/integration-tasks', token: 'cliente', connections: 10 },
-    { name: '1 forwarded call: gateway, ky+fetch', target: 'gateway-fetch', latencyMs: 0, method: 'GET', path: '/api/orchestrator/integration-tasks', token: 'cliente', connections: 10 },
     { name: 'compras/me: direct', target: 'baseline', latencyMs: L, method: 'GET', path: '/direct/compras-me', token: 'cliente', connections: 10 },
     { name: 'compras/me: gateway', target: 'gateway', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 10 },
-    { name: 'compras/me: gateway, ky+fetch', target: 'gateway-fetch', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 10 },
     // A process of its own: peak RSS then measures this load, not what earlier scenarios left.
     { name: 'compras/me: gateway, 200 connections', target: 'gateway-fresh', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 200 },
     { name: 'compras/me: gateway, 2 workers', target: 'gateway-cluster', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 10 },

@@ -1,5 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
 import { SERVICE_NAMES, type Config, type ServiceName } from './config/config.js';
 import type { HealthStatus } from './domain/health.js';
@@ -33,7 +34,6 @@ import type { PrescriptionUseCases } from './routes/prescriptions/index.js';
 import type { PurchaseUseCases } from './routes/purchases/index.js';
 import { createUpstream, type Upstream } from './upstreams/http/call-upstream.js';
 import { createBreaker, type ServiceBreaker } from './upstreams/http/create-breaker.js';
-import { kyTransport } from './upstreams/http/ky-transport.js';
 import type { HttpTransport } from './upstreams/http/transport.js';
 import { undiciTransport } from './upstreams/http/undici-transport.js';
 import { createInvoicesClient } from './upstreams/facturas/facturas-client.js';
@@ -84,15 +84,15 @@ export interface DepsOverrides {
   /** A cluster worker's: the sum over every worker, asked of the primary (main.ts). */
   metricsExposition?: MetricsExposition;
   verifyToken?: TokenVerifier;
-  /** The fetch every upstream client uses (tests may inject one); implies the ky transport. */
-  fetch?: typeof fetch;
+  /** What carries upstream requests instead of undici's Pool (tests: a dispatcher that hands them to msw). */
+  upstreamDispatcher?: (origin: string) => Dispatcher;
   now?: () => Date;
   tracer?: Tracer;
   /** Resolves task `base_url` host names for the SSRF guard (tests inject a fake DNS). */
   resolveHost?: (host: string, timeoutMs: number) => Promise<string[]>;
 }
 
-/** The composition root: one ky client and one breaker per upstream, built once per process. */
+/** The composition root: one undici transport (a keep-alive Pool) and one breaker per upstream, built once per process. */
 export function createDeps(config: Config, overrides: DepsOverrides = {}): GatewayDeps {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const metrics = overrides.metrics ?? new GatewayMetrics();
@@ -100,10 +100,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Gatew
 
   const transports: HttpTransport[] = [];
   const transportFor = (baseUrl: string): HttpTransport => {
-    const transport =
-      config.upstreamHttpClient === 'fetch' || overrides.fetch
-        ? kyTransport(baseUrl, overrides.fetch)
-        : undiciTransport(baseUrl);
+    const transport = undiciTransport(baseUrl, overrides.upstreamDispatcher ? { dispatcher: overrides.upstreamDispatcher } : {});
     transports.push(transport);
     return transport;
   };

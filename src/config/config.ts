@@ -40,8 +40,6 @@ export interface Config {
   trustedProxyHops: number;
   upstreamUrls: Record<ServiceName, string>;
   jwt: JwtConfig;
-  /** `undici`: keep-alive Pool.request (fastest); `fetch`: ky over the global fetch (what msw sees). */
-  upstreamHttpClient: 'undici' | 'fetch';
   upstreamTimeoutMs: number;
   requestTimeoutMs: number;
   breaker: { errorThresholdPercentage: number; volumeThreshold: number; resetTimeoutMs: number };
@@ -124,7 +122,6 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         facturas: stripTrailingSlash(e.URL_FACTURAS),
       },
       jwt,
-      upstreamHttpClient: e.UPSTREAM_HTTP_CLIENT,
       upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
       breaker: {

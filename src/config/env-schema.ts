@@ -28,7 +28,6 @@ export const EnvSchema = z
     JWT_JWKS_URL: optionalString.pipe(url.optional()),
     JWT_ISSUER: optionalString,
     JWT_AUDIENCE: optionalString,
-    UPSTREAM_HTTP_CLIENT: z.enum(['undici', 'fetch']).default('undici'),
     UPSTREAM_TIMEOUT_MS: positiveInt(3000),
     REQUEST_TIMEOUT_MS: positiveInt(10_000),
     BREAKER_ERROR_THRESHOLD_PERCENT: z.coerce.number().int().min(1).max(100).default(50),

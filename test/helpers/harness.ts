@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { FetchDispatcher } from './fetch-dispatcher.js';
 import { setupServer } from 'msw/node';
 import { expect } from 'vitest';
 import { createApp } from '../../src/app.js';
@@ -31,8 +32,6 @@ export const testEnv = (env: Record<string, string> = {}): Record<string, string
   PURCHASES_IN_FLIGHT_PER_CALLER: '0',
   WRITES_PER_MINUTE_PER_CALLER: '0',
   LOGINS_PER_MINUTE_PER_ADDRESS: '0',
-  // msw intercepts fetch, not undici's Pool: in-process tests run on the ky/fetch transport.
-  UPSTREAM_HTTP_CLIENT: 'fetch',
   ...env,
 });
 
@@ -41,6 +40,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   return loaded.config;
 }
+
+/** The production transport (undici), its pool replaced by a dispatcher that hands requests to msw. */
+export const mswDispatcher = (origin: string) => new FetchDispatcher(origin);
 
 /** Everything the gateway logged, one parsed JSON object per line. */
 export class LogCapture extends Writable {
@@ -86,6 +88,7 @@ export function createHarness(
       logger: createLogger('info', logs),
       metrics: new GatewayMetrics({ processMetrics: false }),
       resolveHost: options.resolveHost ?? fakeResolveHost,
+      upstreamDispatcher: mswDispatcher,
     });
     app = createApp(deps);
   };

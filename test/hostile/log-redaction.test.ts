@@ -10,7 +10,7 @@ import { createApp } from '../../src/app.js';
 import { createDeps, type GatewayDeps } from '../../src/deps.js';
 import { createLogger, maskDni } from '../../src/observability/logger.js';
 import { GatewayMetrics } from '../../src/observability/metrics.js';
-import { API, BASE_URLS, LogCapture, TEST_SECRET, createHarness, testConfig, tokens } from '../helpers/harness.js';
+import { API, BASE_URLS, LogCapture, TEST_SECRET, createHarness, mswDispatcher, testConfig, tokens } from '../helpers/harness.js';
 
 const ENV = { UPSTREAM_TIMEOUT_MS: '200', REQUEST_TIMEOUT_MS: '1000' };
 const RAW_DNIS = [SEED_DNI.ana, SEED_DNI.luis, SEED_DNI.admin];
@@ -39,6 +39,7 @@ beforeEach(() => {
   deps = createDeps(testConfig(ENV), {
     logger: createLogger('debug', logs),
     metrics: new GatewayMetrics({ processMetrics: false }),
+    upstreamDispatcher: mswDispatcher,
   });
   app = createApp(deps);
 });

@@ -70,6 +70,9 @@ export function readPdfUpload(request: Request, limits: UploadLimits): Promise<P
     };
 
     parser.on('file', (name, file, info) => {
+      // A part cut short (the body failed, or the parser was destroyed) errors its stream; the
+      // failure is answered once, through `fail`, whoever reads the part.
+      file.on('error', () => undefined);
       if (!FILE_FIELDS.has(name)) return void file.resume();
       if (upload || failed) {
         file.resume();
