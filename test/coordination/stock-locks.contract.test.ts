@@ -61,6 +61,8 @@ describe.each(adapters)('StockLocks contract (%s)', (_name, create) => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', details: { stage: 'stock_lock' } });
+    // Exactly the stage: no service is named (a lock wait is never an upstream's timeout).
+    expect((error as GatewayError).details).toEqual({ stage: 'stock_lock' });
     expect(ran).toBe(false);
     release();
     await held;

@@ -102,6 +102,8 @@ describe('KeyedMutex', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', status: 504, details: { stage: 'stock_lock' } });
+    // Exactly the stage: no service is named (a lock wait is never an upstream's timeout).
+    expect((error as GatewayError).details).toEqual({ stage: 'stock_lock' });
     expect(ran).toBe(false);
     holder.release();
     await holder.done;

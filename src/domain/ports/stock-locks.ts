@@ -18,3 +18,15 @@ export interface StockLocks {
 /** The budget ran out while waiting for a stock lock: no upstream was slow, so no service is named. */
 export const stockLockTimeout = (): GatewayError =>
   new GatewayError('UPSTREAM_TIMEOUT', { text: 'lock.wait_timeout', details: { stage: 'stock_lock' } });
+
+/**
+ * Whether waiting for a lock is what left a purchase without the budget it needs under it: the
+ * budget ran out, or it had `neededMs` when it began to wait (`leftBeforeWaitMs`) and has less
+ * now. Such a purchase answers `stockLockTimeout()` at once. Going on would start the products
+ * read with what the wait left, and that read's timeout would name the products service, which
+ * was never slow (and count against its breaker).
+ */
+export function lockWaitSpentBudget(deadline: number, leftBeforeWaitMs: number, neededMs: number, now = Date.now()): boolean {
+  const left = deadline - now;
+  return left <= 0 || (leftBeforeWaitMs >= neededMs && left < neededMs);
+}

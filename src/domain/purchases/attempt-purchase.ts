@@ -2,6 +2,7 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import { UpstreamError } from '../../errors/upstream-error.js';
 import type { Product } from '../../upstreams/productos/productos-client.js';
 import type { Purchase } from '../../upstreams/usuarios/usuarios-client.js';
+import { lockWaitSpentBudget, stockLockTimeout } from '../ports/stock-locks.js';
 import type { RequestContext } from '../request-context.js';
 import { assertWriteBudget } from '../shared/write-budget.js';
 import { RegistrationOutcomeUnknown } from './outcome-unknown.js';
@@ -23,6 +24,9 @@ export interface AttemptOptions {
   idempotencyKey?: string;
   progress?: AttemptProgress;
 }
+
+/** A purchase's writes (a stock write and the registration) need this much of the budget left. */
+const writesNeedMs = (deps: RegisterPurchaseDeps) => 2 * deps.upstreamTimeoutMs;
 
 /** Another purchase of the caller holds the prescription gate: let go of the stock locks and wait for it. */
 class GateBusy extends Error {}
@@ -52,7 +56,9 @@ export async function attemptPurchase(
       if (!(error instanceof GateBusy)) throw error;
       // Wait holding no stock lock (see PrescriptionGate), then read the history anew: it now
       // holds whatever the other purchase registered.
+      const leftBeforeWaitMs = ctx.deadline - Date.now();
       await gate.take(ctx.deadline);
+      if (lockWaitSpentBudget(ctx.deadline, leftBeforeWaitMs, writesNeedMs(deps))) throw stockLockTimeout();
       reads.rereadHistory();
       products = await checkAndTakeStock(deps, lines, ctx, options, reads, gate);
     }
@@ -79,6 +85,7 @@ function checkAndTakeStock(
   return deps.stockBatches.take({
     lines,
     ctx,
+    budgetNeededMs: writesNeedMs(deps),
     async admit(current) {
       await assertCovered(deps, lines, current, reads, gate);
       // A keyed purchase keeps the caller's purchase ids, to recognise a late registration on a retry.
@@ -86,7 +93,7 @@ function checkAndTakeStock(
       if (known && !known.ok) throw known.error;
       baseline = known?.ok ? known.value.map((purchase) => purchase.id) : undefined;
       // A stock write and the registration must both fit, or neither starts.
-      assertWriteBudget(ctx, 2 * deps.upstreamTimeoutMs, 'purchase.write_budget');
+      assertWriteBudget(ctx, writesNeedMs(deps), 'purchase.write_budget');
     },
     async taken(current) {
       const { details, total } = purchaseDetails(lines, current);

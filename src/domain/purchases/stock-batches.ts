@@ -1,6 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { Product, ProductsClient } from '../../upstreams/productos/productos-client.js';
-import { stockLockTimeout, type StockLocks } from '../ports/stock-locks.js';
+import { lockWaitSpentBudget, stockLockTimeout, type StockLocks } from '../ports/stock-locks.js';
 import type { RequestContext } from '../request-context.js';
 import type { DomainLogger } from '../shared/logger.js';
 import { findStockShortage, type PurchaseLine } from './purchase-rules.js';
@@ -10,6 +10,11 @@ import { decrementStock, stockLockKeys } from './stock-ledger.js';
 export interface StockBuyer {
   lines: readonly PurchaseLine[];
   ctx: RequestContext;
+  /**
+   * The budget the buyer needs left once it holds the lock (its writes). A buyer that had it when
+   * it queued and lost it waiting for the lock leaves with 504 `stock_lock` before the read.
+   */
+  budgetNeededMs?: number;
   /**
    * Everything the buyer checks against the products read under the lock, apart from the stock
    * arithmetic (prescriptions, the keyed baseline, the write budget). A rejection takes only this
@@ -22,6 +27,8 @@ export interface StockBuyer {
 
 interface Waiting {
   buyer: StockBuyer;
+  /** The buyer's budget when it queued: what it had before any lock wait. */
+  leftWhenQueuedMs: number;
   resolve(current: ReadonlyMap<number, Product>): void;
   reject(error: unknown): void;
 }
@@ -50,7 +57,7 @@ export class StockBatches {
   /** Resolves with the products as read under the lock once this buyer's stock is taken. */
   take(buyer: StockBuyer): Promise<ReadonlyMap<number, Product>> {
     return new Promise((resolve, reject) => {
-      const waiting: Waiting = { buyer, resolve, reject };
+      const waiting: Waiting = { buyer, resolve, reject, leftWhenQueuedMs: buyer.ctx.deadline - Date.now() };
       if (!this.enabled) return void this.serve([waiting]);
       const key = stockLockKeys(buyer.lines).sort().join(',');
       const queue = this.queues.get(key);
@@ -82,11 +89,12 @@ export class StockBatches {
   }
 
   private async underLock(batch: Waiting[]): Promise<void> {
-    // A buyer whose budget ran out while the lock was busy leaves now.
+    // A buyer whose budget the lock wait spent leaves now: the read must not be blamed for it.
     const live: Waiting[] = [];
     for (const waiting of batch) {
-      if (waiting.buyer.ctx.deadline > Date.now()) live.push(waiting);
-      else waiting.reject(stockLockTimeout());
+      const { ctx, budgetNeededMs = 0 } = waiting.buyer;
+      if (lockWaitSpentBudget(ctx.deadline, waiting.leftWhenQueuedMs, budgetNeededMs)) waiting.reject(stockLockTimeout());
+      else live.push(waiting);
     }
     if (live.length === 0) return;
     let current: Map<number, Product>;
