@@ -9,7 +9,11 @@ import type { GatewayMetrics } from '../../observability/metrics.js';
 import type { AppEnv } from '../app-env.js';
 import { clientAddress } from '../client-address.js';
 
-/** The header set of Hono's `secureHeaders()` defaults (HSTS only when serving TLS). */
+/**
+ * The headers Hono's `secureHeaders()` sends by default, names and values, apart from HSTS (below).
+ * test/integration/security-headers.test.ts pins them on every kind of answer and checks them
+ * against Hono's own output, so a Hono upgrade that changes its defaults is noticed.
+ */
 export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['Cross-Origin-Resource-Policy', 'same-origin'],
   ['Cross-Origin-Opener-Policy', 'same-origin'],
@@ -22,6 +26,12 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['X-Permitted-Cross-Domain-Policies', 'none'],
   ['X-XSS-Protection', '0'],
 ];
+/**
+ * Not Hono's default on two counts. It is sent only when the gateway itself serves TLS (Hono sends
+ * it on every answer; behind a TLS-terminating proxy the proxy owns it, docs/operations.md). Its
+ * max-age is one year (31536000 s), the usual recommendation and the HSTS preload list's minimum,
+ * where Hono's is 180 days (15552000 s).
+ */
 export const HSTS = ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'] as const;
 
 /** Hono's request-id rule: 1..255 of letters, digits, `_`, `-`, `=`. */
