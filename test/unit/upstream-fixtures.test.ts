@@ -8,7 +8,7 @@ import { IntakeAnswerSchema } from '../../src/upstreams/facturas/facturas-client
 import { ProductSchema } from '../../src/upstreams/productos/productos-payloads.js';
 import { DoctorPageSchema, PrescriptionPageSchema, PrescriptionSchema, StateUpdateSchema } from '../../src/upstreams/recetas/recetas-payloads.js';
 import { ExecuteAnswerSchema, TaskListSchema, TaskSchema } from '../../src/upstreams/tareas/tareas-payloads.js';
-import { PurchaseListSchema, PurchaseSchema, UserSchema } from '../../src/upstreams/usuarios/usuarios-payloads.js';
+import { StoredPurchaseListSchema, PurchaseSchema, UserSchema } from '../../src/upstreams/usuarios/usuarios-payloads.js';
 import { FACTURAS, PRODUCTOS, RECETAS, TAREAS, USUARIOS } from '../fixtures/upstream-answers.js';
 
 const SECRET = 'fixtures-test-secret-of-at-least-32-bytes';
@@ -17,7 +17,7 @@ describe("the gateway's parsers accept every real-format answer", () => {
   const cases: Array<[string, z.ZodType, unknown]> = [
     ['users: /api/user/me', UserSchema, USUARIOS.userMe],
     ['users: a registration echo (9 fraction digits)', PurchaseSchema, USUARIOS.purchaseRegistered],
-    ['users: a stored purchase', PurchaseListSchema, [USUARIOS.purchaseStored, USUARIOS.purchaseStoredWholeSecond]],
+    ['users: a stored purchase', StoredPurchaseListSchema, [USUARIOS.purchaseStored, USUARIOS.purchaseStoredWholeSecond]],
     ['products: a product', ProductSchema, PRODUCTOS.product],
     ['products: a whole price and a fractional update time', ProductSchema, PRODUCTOS.productWholePrice],
     ['prescriptions: a document with __v, archivoPDF and subdocument ids', PrescriptionSchema, RECETAS.receta],

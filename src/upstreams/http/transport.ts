@@ -24,7 +24,8 @@ export interface TransportResponse {
 
 /**
  * Sends one HTTP request to one upstream and reads the whole body. Status handling, timeouts,
- * retries and the breaker live in `callUpstream`, so a transport only moves bytes.
+ * retries and the breaker live in `createUpstream(...).call` (call-upstream.ts), so a transport
+ * only moves bytes. The one implementation is undici-transport.ts.
  */
 export interface HttpTransport {
   send(request: TransportRequest): Promise<TransportResponse>;

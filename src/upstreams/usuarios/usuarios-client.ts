@@ -1,7 +1,7 @@
 import type { UpstreamError } from '../../errors/upstream-error.js';
 import type { CallContext } from '../http/call-context.js';
 import type { Upstream } from '../http/call-upstream.js';
-import { PurchaseListSchema, PurchaseSchema, UserListSchema, type Purchase, type User } from './usuarios-payloads.js';
+import { StoredPurchaseListSchema, PurchaseSchema, UserListSchema, type Purchase, type User } from './usuarios-payloads.js';
 
 export type { Purchase, User } from './usuarios-payloads.js';
 
@@ -40,9 +40,9 @@ export function createUsersClient(upstream: Upstream): UsersClient {
       );
     },
     listMyPurchases: (ctx) =>
-      upstream.call({ operation: 'listMyPurchases', method: 'GET', path: 'api/compras/me', schema: PurchaseListSchema }, ctx),
+      upstream.call({ operation: 'listMyPurchases', method: 'GET', path: 'api/compras/me', schema: StoredPurchaseListSchema }, ctx),
     listAllPurchases: (ctx) =>
-      upstream.call({ operation: 'listAllPurchases', method: 'GET', path: 'api/compras/all', schema: PurchaseListSchema }, ctx),
+      upstream.call({ operation: 'listAllPurchases', method: 'GET', path: 'api/compras/all', schema: StoredPurchaseListSchema }, ctx),
     listUsers: (ctx) =>
       upstream.call({ operation: 'listUsers', method: 'GET', path: 'api/user/all', schema: UserListSchema }, ctx),
   };

@@ -9,7 +9,11 @@ export const PurchaseSchema = z.looseObject({
   cantidades: z.array(z.number().int()),
 });
 
-export const PurchaseListSchema = z.array(PurchaseSchema);
+/**
+ * `GET /api/compras/me` and `/all`: the stored purchases, a bare array (not the gateway's own
+ * `PurchaseListSchema` of src/routes/purchases, `{compras: [...]}` with product details).
+ */
+export const StoredPurchaseListSchema = z.array(PurchaseSchema);
 
 export const UserSchema = z.looseObject({
   dni: z.string(),
