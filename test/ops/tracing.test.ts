@@ -24,6 +24,7 @@ const exported: ExportedSpan[] = [];
 let collector: Server;
 let sut: GatewayUnderTest;
 let tracing: Tracing;
+let endpoint: string;
 
 beforeAll(async () => {
   collector = createServer((req, res) => {
@@ -36,7 +37,8 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-  const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}` };
+  endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+  const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint };
   const loaded = loadConfig({ JWT_SECRET: SECRET, ...otel });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   tracing = await createTracing(loaded.config);
@@ -51,12 +53,30 @@ afterAll(async () => {
 
 describe('OpenTelemetry tracing', () => {
   it('is off unless an OTEL_* variable asks for OTLP', async () => {
-    const off = loadConfig({ JWT_SECRET: SECRET });
-    const disabled = loadConfig({ JWT_SECRET: SECRET, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318', OTEL_SDK_DISABLED: 'true' });
-    const none = loadConfig({ JWT_SECRET: SECRET, OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318' });
-    for (const loaded of [off, disabled, none]) {
-      expect(loaded.ok && loaded.config.tracing).toBeFalsy();
-      if (loaded.ok) expect((await createTracing(loaded.config)).tracer).toBeUndefined();
+    // Every configuration must load: a rejected one would make "tracing is off" true for nothing.
+    const configWith = (env: Record<string, string>) => {
+      const loaded = loadConfig({ JWT_SECRET: SECRET, ...env });
+      if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+      return loaded.config;
+    };
+    // Asked for: on, and a span it ends reaches the collector (so "off" below is not "broken").
+    const on = configWith({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    expect(on.tracing).toEqual({ tracesUrl: `${endpoint}/v1/traces`, serviceName: 'botica-gateway' });
+    const probe = await createTracing(on);
+    expect(probe.tracer).toBeDefined();
+    probe.tracer?.startSpan('tracing-on-probe').end();
+    await probe.shutdown();
+    expect(exported.map((span) => span.name)).toContain('tracing-on-probe');
+
+    const offs: Array<Record<string, string>> = [
+      {},
+      { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SDK_DISABLED: 'true' },
+      { OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
+    ];
+    for (const env of offs) {
+      const off = configWith(env);
+      expect(off.tracing, JSON.stringify(env)).toBeUndefined();
+      expect((await createTracing(off)).tracer, JSON.stringify(env)).toBeUndefined();
     }
   });
 
