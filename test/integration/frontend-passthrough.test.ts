@@ -24,6 +24,9 @@ describe('POST /auth/login', () => {
     expect(more).toEqual([]);
     expect(call?.body).toEqual({ dni: SEED_DNI.ana, password: SEED_PASSWORDS.ana });
     expect(call?.headers['authorization']).toBeUndefined();
+    // It never reaches a log, nor does the password.
+    expect(h.logs.text()).not.toContain(token);
+    expect(h.logs.text()).not.toContain(SEED_PASSWORDS.ana);
     // The token it returns works on the gateway.
     const me = await h.request(`${API}/user/me`, { token });
     expect(me.status).toBe(200);
