@@ -99,7 +99,7 @@ export class StockBatches {
     if (live.length === 0) return;
     let current: Map<number, Product>;
     try {
-      current = await readProducts(this.products, (live[0] as Waiting).buyer.lines, batchContext(live));
+      current = await readProducts(this.products, (live[0] as Waiting).buyer.lines, batchContext(live, 'latest'));
     } catch (error) {
       for (const waiting of live) waiting.reject(error);
       return;
@@ -130,7 +130,7 @@ export class StockBatches {
       cantidad: admitted.reduce((sum, { buyer }) => sum + (buyer.lines.find((line) => line.producto_id === producto_id)?.cantidad ?? 0), 0),
     }));
     try {
-      await decrementStock(this.products, summed, current, batchContext(admitted), this.logger);
+      await decrementStock(this.products, summed, current, batchContext(admitted, 'earliest'), this.logger);
     } catch (error) {
       for (const waiting of admitted) waiting.reject(error);
       return;
@@ -150,11 +150,14 @@ export class StockBatches {
 
 /**
  * The context of the batch's own calls: no client's signal (one buyer hanging up must not fail
- * the others) and the earliest deadline among them (every admitted buyer checked it had the budget).
+ * the others). The read gets the latest deadline of the batch (a buyer short of budget must not
+ * cut it short for the others; its own checks refuse it), the write the earliest of the admitted
+ * (each of them checked it had the budget for its writes).
  */
-function batchContext(batch: readonly Waiting[]): RequestContext {
+function batchContext(batch: readonly Waiting[], deadline: 'latest' | 'earliest'): RequestContext {
   const { signal: _signal, ...first } = (batch[0] as Waiting).buyer.ctx;
-  return { ...first, deadline: Math.min(...batch.map(({ buyer }) => buyer.ctx.deadline)) };
+  const deadlines = batch.map(({ buyer }) => buyer.ctx.deadline);
+  return { ...first, deadline: deadline === 'latest' ? Math.max(...deadlines) : Math.min(...deadlines) };
 }
 
 const stockOf = (current: ReadonlyMap<number, Product>) => new Map([...current].map(([id, product]) => [id, product.stock]));
