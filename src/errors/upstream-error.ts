@@ -69,3 +69,13 @@ export class UpstreamError extends Error {
 export function isRejectedWith(error: unknown, status: number): error is UpstreamError {
   return error instanceof UpstreamError && error.kind === 'rejected' && error.status === status;
 }
+
+/** A read whose 404 means "no such thing": `null` instead of the rejection. */
+export async function nullOn404<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isRejectedWith(error, 404)) return null;
+    throw error;
+  }
+}

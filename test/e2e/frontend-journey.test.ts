@@ -9,8 +9,8 @@
 // frontend sends (its bodies, its multipart fields), but none of its code is here.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_CMP, SEED_DNI, SEED_PASSWORDS, SEED_PRODUCT_IDS, samplePrescriptionPdf } from '../../mocks/index.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -19,8 +19,6 @@ import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-
 
 /** Vite's default dev-server origin, where the web frontend runs in development. */
 const FRONTEND_ORIGIN = 'http://localhost:5173';
-const CHROMIUM = '/usr/bin/chromium';
-const chromiumMissing = !existsSync(CHROMIUM);
 
 /** Pedro has no prescription and no purchase in the seed: the journey's prescription is his only one. */
 const PEDRO = { dni: SEED_DNI.pedro, password: SEED_PASSWORDS.pedro };
@@ -210,22 +208,13 @@ describe('the web frontend journey through the one origin (Node fetch as the bro
 // ---------------------------------------------------------------------------------------------
 // Headless Chromium, from a page on another origin.
 
-describe.skipIf(chromiumMissing)(
-  chromiumMissing
-    ? `the journey in headless Chromium - SKIPPED: ${CHROMIUM} is not installed (apt-get install chromium)`
-    : 'the journey in headless Chromium, from a page on another origin',
+describe(
+  'the journey in headless Chromium, from a page on another origin',
   () => {
     let browser: Browser;
 
     beforeAll(async () => {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        timeout: 30_000,
-        args: [
-          '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-          '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
     }, 60_000);
 
     afterAll(async () => {

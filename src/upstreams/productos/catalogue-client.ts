@@ -1,4 +1,4 @@
-import { isRejectedWith } from '../../errors/upstream-error.js';
+import { nullOn404 } from '../../errors/upstream-error.js';
 import type { CallContext } from '../http/call-context.js';
 import type { Upstream } from '../http/call-upstream.js';
 import {
@@ -34,17 +34,10 @@ export function createCatalogueClient(upstream: Upstream): CatalogueClient {
         { operation: `listProducts:${listing}`, method: 'GET', path: `api/productos/${listing}`, searchParams: query, schema: ProductPageSchema },
         ctx,
       ),
-    async getProductDocument(id, ctx) {
-      try {
-        return await upstream.call(
-          { operation: 'getProductDocument', method: 'GET', path: `api/productos/${id}`, schema: ProductDocumentSchema },
-          ctx,
-        );
-      } catch (error) {
-        if (isRejectedWith(error, 404)) return null;
-        throw error;
-      }
-    },
+    getProductDocument: (id, ctx) =>
+      nullOn404(
+        upstream.call({ operation: 'getProductDocument', method: 'GET', path: `api/productos/${id}`, schema: ProductDocumentSchema }, ctx),
+      ),
     listOffers: (ctx) => upstream.call({ operation: 'listOffers', method: 'GET', path: 'api/ofertas/all', schema: OfferListSchema }, ctx),
   };
 }

@@ -1,5 +1,5 @@
 import type { UpstreamError } from '../../errors/upstream-error.js';
-import { isRejectedWith } from '../../errors/upstream-error.js';
+import { nullOn404 } from '../../errors/upstream-error.js';
 import type { CallContext } from '../http/call-context.js';
 import type { Upstream } from '../http/call-upstream.js';
 import { ProductSchema, type Product } from './productos-payloads.js';
@@ -19,17 +19,8 @@ export interface ProductsClient {
 export function createProductsClient(upstream: Upstream): ProductsClient {
   return {
     refusal: () => upstream.refusal(),
-    async getProduct(id, ctx) {
-      try {
-        return await upstream.call(
-          { operation: 'getProduct', method: 'GET', path: `api/productos/${id}`, schema: ProductSchema },
-          ctx,
-        );
-      } catch (error) {
-        if (isRejectedWith(error, 404)) return null;
-        throw error;
-      }
-    },
+    getProduct: (id, ctx) =>
+      nullOn404(upstream.call({ operation: 'getProduct', method: 'GET', path: `api/productos/${id}`, schema: ProductSchema }, ctx)),
     setStock(id, stock, ctx) {
       return upstream.call(
         { operation: 'setStock', method: 'PUT', path: `api/productos/${id}`, json: { stock }, schema: ProductSchema },

@@ -1,4 +1,4 @@
-import { UpstreamError, isRejectedWith } from '../../errors/upstream-error.js';
+import { UpstreamError, isRejectedWith, nullOn404 } from '../../errors/upstream-error.js';
 import type { CallContext } from '../http/call-context.js';
 import type { Upstream } from '../http/call-upstream.js';
 import {
@@ -51,15 +51,6 @@ export interface PrescriptionsClientOptions {
 }
 
 export function createPrescriptionsClient(upstream: Upstream, options: PrescriptionsClientOptions): PrescriptionsClient {
-  const nullOn404 = async <T>(call: Promise<T>): Promise<T | null> => {
-    try {
-      return await call;
-    } catch (error) {
-      if (isRejectedWith(error, 404)) return null;
-      throw error;
-    }
-  };
-
   /**
    * A state change's 404 is the prescription's only when the service wrote it (`{"error"}`);
    * Express's own HTML 404 means the route does not exist: RECETAS_API names the wrong generation.
