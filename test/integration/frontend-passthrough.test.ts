@@ -322,3 +322,49 @@ describe('POST /recetas/upload', () => {
     expect(h.calls()).toEqual([]);
   });
 });
+
+describe('POST /recetas/upload, a client that misbehaves while sending', () => {
+  const boundary = '----journey-boundary';
+  const head = (type = 'application/pdf') =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="archivoPDF"; filename="r.pdf"\r\nContent-Type: ${type}\r\n\r\n`;
+  const send = async (body: ReadableStream<Uint8Array>) =>
+    h.request(`${API}/recetas/upload`, {
+      method: 'POST',
+      token: await tokens.ana(),
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+  const pdf = samplePrescriptionPdf({ dni: SEED_DNI.ana, cmp: 'CMP12345', fecha: '2025-10-01', productos: [] });
+
+  it('is cut off when it stops sending for UPSTREAM_TIMEOUT_MS: 400 archivoPDF, no upload stored, no breaker failure', async () => {
+    const stored = h.mocks.state.data.recetas.items.length;
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(Buffer.from(head()));
+        controller.enqueue(pdf.subarray(0, 200));
+        // ...and nothing more: the client stalls mid-file.
+      },
+    });
+    const res = await send(stalled);
+    expect(res.status).toBe(400);
+    expect((await errorBody(res)).details).toMatchObject({ issues: [{ path: 'archivoPDF' }] });
+    expect(h.mocks.state.data.recetas.items).toHaveLength(stored);
+    expect(h.deps.health.breakerStates()['recetas']).toBe('closed');
+  });
+
+  it('is refused 413 when a chunked body (no Content-Length) carries a PDF over UPLOAD_LIMIT_BYTES', async () => {
+    const big = samplePrescriptionPdf({ dni: SEED_DNI.ana, cmp: 'CMP12345', fecha: '2025-10-01', productos: [], sizeBytes: 250_000 });
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(Buffer.from(head()));
+        for (let at = 0; at < big.length; at += 16_384) controller.enqueue(big.subarray(at, at + 16_384));
+        controller.enqueue(Buffer.from(`\r\n--${boundary}--\r\n`));
+        controller.close();
+      },
+    });
+    const res = await send(chunked);
+    expect(res.status).toBe(413);
+    expect((await errorBody(res)).code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
