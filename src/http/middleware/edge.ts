@@ -35,6 +35,9 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
 export const HSTS = ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'] as const;
 
 /** Hono's request-id rule: 1..255 of letters, digits, `_`, `-`, `=`. */
+/** Answers under this prefix carry Server-Timing (the contract; probes and docs are outside it). */
+const API_PATH_PREFIX = '/api/orchestrator';
+
 export const VALID_REQUEST_ID = /^[\w\-=]{1,255}$/;
 
 /**
@@ -71,6 +74,11 @@ export function edge(options: { hsts: boolean; logger: Logger; metrics: GatewayM
     metrics.inFlight.inc();
     try {
       await next();
+      // Every answer under the API carries Server-Timing, also those refused before the route's
+      // timing middleware ran (401, 413, 503 OVERLOADED) and unknown routes (404): `total` only.
+      if (c.req.path.startsWith(API_PATH_PREFIX) && !c.res.headers.has('Server-Timing')) {
+        c.res.headers.set('Server-Timing', `total;dur=${(performance.now() - started).toFixed(1)}`);
+      }
     } finally {
       metrics.inFlight.dec();
       const seconds = (performance.now() - started) / 1000;
