@@ -353,6 +353,22 @@ describe('POST /recetas/upload, a client that misbehaves while sending', () => {
     expect(h.deps.health.breakerStates()['recetas']).toBe('closed');
   });
 
+  it('sends two PDFs in one chunk (the parser sees the second before the first is checked): 400, nothing stored', async () => {
+    const stored = h.mocks.state.data.recetas.items.length;
+    const part = (name: string) =>
+      Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="r.pdf"\r\nContent-Type: application/pdf\r\n\r\n`), pdf, Buffer.from('\r\n')]);
+    const oneChunk = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(Buffer.concat([part('archivoPDF'), part('file'), Buffer.from(`--${boundary}--\r\n`)]));
+        controller.close();
+      },
+    });
+    const res = await send(oneChunk);
+    expect(res.status).toBe(400);
+    expect((await errorBody(res)).details).toMatchObject({ issues: [{ path: 'archivoPDF' }] });
+    expect(h.mocks.state.data.recetas.items).toHaveLength(stored);
+  });
+
   it('is refused 413 when a chunked body (no Content-Length) carries a PDF over UPLOAD_LIMIT_BYTES', async () => {
     const big = samplePrescriptionPdf({ dni: SEED_DNI.ana, cmp: 'CMP12345', fecha: '2025-10-01', productos: [], sizeBytes: 250_000 });
     const chunked = new ReadableStream<Uint8Array>({

@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import type { Readable } from 'node:stream';
 import { GatewayError, validationError } from '../../errors/gateway-error.js';
+import { UpstreamError } from '../../errors/upstream-error.js';
 
 /** The one PDF of a prescription upload, validated up front and streamed on as it arrives. */
 export interface PdfUpload {
@@ -60,6 +61,9 @@ export function readPdfUpload(request: Request, limits: UploadLimits): Promise<P
     });
     finished.catch(() => undefined);
     let failed = false;
+    // Set at the first PDF part's header, synchronously: busboy may announce a second part before
+    // the first one's bytes were checked (a body that arrives in one chunk).
+    let pdfPartSeen = false;
     /** The first problem decides the answer: before the PDF was accepted it is the upload's, after it `finished`'s. */
     const fail = (error: unknown) => {
       if (failed) return;
@@ -74,10 +78,11 @@ export function readPdfUpload(request: Request, limits: UploadLimits): Promise<P
       // failure is answered once, through `fail`, whoever reads the part.
       file.on('error', () => undefined);
       if (!FILE_FIELDS.has(name)) return void file.resume();
-      if (upload || failed) {
+      if (pdfPartSeen || failed) {
         file.resume();
         return fail(fileIssue('issue.upload_two_files'));
       }
+      pdfPartSeen = true;
       if (info.mimeType.toLowerCase() !== 'application/pdf') {
         file.resume();
         return fail(notPdf());
@@ -143,7 +148,10 @@ function feed(body: ReadableStream<Uint8Array>, parser: busboy.Busboy, limits: U
       if (chunk.done) return void parser.end();
       total += chunk.value.length;
       if (total > limits.bodyBytes) return fail(tooLarge(limits.fileBytes));
-      if (!parser.write(chunk.value)) await drainedOrClosed(parser);
+      if (!parser.write(chunk.value) && !(await drainedOrClosed(parser, limits.idleMs))) {
+        // The parser waits for the PDF's bytes to be taken, and the service has not taken them.
+        return fail(new UpstreamError('recetas', 'timeout', { message: 'recetas: upload not read' }));
+      }
       if (stopped) return;
     }
   };
@@ -151,22 +159,32 @@ function feed(body: ReadableStream<Uint8Array>, parser: busboy.Busboy, limits: U
   return {
     cancel: async () => {
       stopped = true;
-      await reader.cancel().catch(() => undefined);
+      // Released rather than cancelled: the rest of a refused body is the server's to discard once
+      // the answer is sent (Node drains or closes the connection), and cancelling a stream its
+      // producer is still filling makes some producers throw where nobody can catch it.
+      try {
+        reader.releaseLock();
+      } catch {
+        // already released
+      }
       parser.destroy();
     },
   };
 }
 
-/** Resolves when the parser wants more, or is gone (destroyed after a failure). */
-function drainedOrClosed(parser: busboy.Busboy): Promise<void> {
+/** `true` when the parser wants more or is gone (destroyed after a failure); `false` after `ms` of neither. */
+function drainedOrClosed(parser: busboy.Busboy, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = () => {
-      parser.off('drain', done);
-      parser.off('close', done);
-      resolve();
+    const done = (drained: boolean) => () => {
+      clearTimeout(timer);
+      parser.off('drain', onDrain);
+      parser.off('close', onDrain);
+      resolve(drained);
     };
-    parser.once('drain', done);
-    parser.once('close', done);
+    const onDrain = done(true);
+    const timer = setTimeout(done(false), ms);
+    parser.once('drain', onDrain);
+    parser.once('close', onDrain);
   });
 }
 
