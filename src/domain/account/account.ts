@@ -1,6 +1,7 @@
 import { GatewayError, validationError } from '../../errors/gateway-error.js';
-import { UpstreamError } from '../../errors/upstream-error.js';
 import {
+  AccountExists,
+  CredentialsRefused,
   RegistrationFieldsRefused,
   type AccountClient,
   type Credentials,
@@ -38,10 +39,8 @@ export function accountUseCases(deps: AccountDeps): AccountUseCases {
       try {
         return await deps.accounts.login(credentials, ctx);
       } catch (error) {
-        // Unknown user (400), no identifier (400) and wrong password (401) read the same: no oracle.
-        if (isRejection(error, 400) || isRejection(error, 401)) {
-          throw new GatewayError('UNAUTHENTICATED', { text: 'auth.bad_credentials', cause: error });
-        }
+        // An unknown account and a wrong password read the same: no oracle.
+        if (error instanceof CredentialsRefused) throw new GatewayError('UNAUTHENTICATED', { text: 'auth.bad_credentials', cause: error });
         throw error;
       }
     },
@@ -53,7 +52,7 @@ export function accountUseCases(deps: AccountDeps): AccountUseCases {
         if (error instanceof RegistrationFieldsRefused) {
           throw validationError(error.fields.map((field) => ({ path: field, message: { key: 'issue.rejected_by_service' } })));
         }
-        if (isRejection(error, 409)) throw new GatewayError('CONFLICT', { text: 'account.exists', cause: error });
+        if (error instanceof AccountExists) throw new GatewayError('CONFLICT', { text: 'account.exists', cause: error });
         throw error;
       }
     },
@@ -78,6 +77,3 @@ export function accountUseCases(deps: AccountDeps): AccountUseCases {
 
 /** Requests made in-process (tests) have no socket; they share one bucket. */
 const countAttempt = (limits: CallerLimits, address: string | undefined) => limits.countLogin(address ?? 'unknown');
-
-const isRejection = (error: unknown, status: number) =>
-  error instanceof UpstreamError && error.kind === 'rejected' && error.status === status;

@@ -18,6 +18,20 @@ export interface Registration {
 
 export type ProfileChanges = Partial<Pick<Registration, 'nombre' | 'apellido' | 'distrito' | 'email' | 'password'>>;
 
+/** The service did not accept the credentials: an unknown account (400) or a wrong password (401), alike. */
+export class CredentialsRefused extends Error {
+  constructor(cause: unknown) {
+    super('usuarios: credentials refused', { cause });
+  }
+}
+
+/** The service already has an account with that DNI or email (409). */
+export class AccountExists extends Error {
+  constructor(cause: unknown) {
+    super('usuarios: account exists', { cause });
+  }
+}
+
 /** The service refused some fields of a registration (its 400 with `validationErrors`). */
 export class RegistrationFieldsRefused extends Error {
   constructor(readonly fields: string[]) {
@@ -30,11 +44,12 @@ export class RegistrationFieldsRefused extends Error {
  * the caller's own profile (the caller's token is forwarded, as on every users call).
  */
 export interface AccountClient {
-  /** 400 (unknown user) and 401 (wrong password) come back as `rejected` UpstreamErrors. */
+  /** Throws `CredentialsRefused` for the service's 400 (unknown user, no identifier) and 401 (wrong password). */
   login(credentials: Credentials, ctx: CallContext): Promise<IssuedToken>;
   /**
-   * Throws `RegistrationFieldsRefused` for a 400 naming fields; a 400 naming none is the
-   * service's own failure ("Error en el registro"), thrown as `unavailable` outside the breaker.
+   * Throws `RegistrationFieldsRefused` for a 400 naming fields, `AccountExists` for its 409; a
+   * 400 naming none is the service's own failure ("Error en el registro"), thrown as
+   * `unavailable` outside the breaker.
    */
   register(account: Registration, ctx: CallContext): Promise<IssuedToken>;
   getProfile(ctx: CallContext): Promise<Profile>;
@@ -44,8 +59,14 @@ export interface AccountClient {
 
 export function createAccountClient(upstream: Upstream): AccountClient {
   return {
-    login: (credentials, ctx) =>
-      upstream.call({ operation: 'login', method: 'POST', path: 'api/auth/login', json: credentials, schema: IssuedTokenSchema }, ctx),
+    async login(credentials, ctx) {
+      try {
+        return await upstream.call({ operation: 'login', method: 'POST', path: 'api/auth/login', json: credentials, schema: IssuedTokenSchema }, ctx);
+      } catch (error) {
+        if (isRejectedWith(error, 400) || isRejectedWith(error, 401)) throw new CredentialsRefused(error);
+        throw error;
+      }
+    },
     async register(account, ctx) {
       try {
         return await upstream.call(
@@ -53,6 +74,7 @@ export function createAccountClient(upstream: Upstream): AccountClient {
           ctx,
         );
       } catch (error) {
+        if (isRejectedWith(error, 409)) throw new AccountExists(error);
         if (!isRejectedWith(error, 400)) throw error;
         const refusal = RegistrationRefusalSchema.safeParse(error.body);
         if (refusal.success) throw new RegistrationFieldsRefused(Object.keys(refusal.data.validationErrors));
