@@ -1,17 +1,11 @@
+import type { PublicContext } from '../../context/request-context.js';
 import type { UpstreamFailureKind } from '../../errors/upstream-error.js';
 
-/** The part of a request's context an upstream call needs: identity headers and the budget. */
-export interface CallContext {
-  requestId: string;
-  authorization?: string;
-  traceparent?: string;
-  deadline: number;
-  signal?: AbortSignal;
-  /** Told about each upstream call of this request (for the Server-Timing header). */
-  onUpstreamCall?: (event: UpstreamCallEvent) => void;
-  /** With tracing on: opens a client span for one upstream call; its traceparent is sent. */
-  startUpstreamSpan?: (call: { service: string; operation: string; method: string }) => UpstreamSpan;
-}
+/**
+ * What an upstream call reads of the request context (src/context): identity headers and the
+ * budget. The same type, with the caller's `Authorization` optional (routes open to anyone send none).
+ */
+export type CallContext = PublicContext & { authorization?: string };
 
 export interface UpstreamSpan {
   traceparent: string;
