@@ -5,7 +5,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_RECETA_IDS, type FaultRule, type ServiceName } from '../../mocks/index.js';
 import { waitFor } from '../e2e/helpers/e2e.js';
-import { callGateway, recordedCalls, startGateway, startUpstreams, tokens, type ChaosGateway, type Upstreams } from './helpers/chaos-gateway.js';
+import { tokens } from '../helpers/harness.js';
+import { callGateway, recordedCalls, startGatewayUnderTest, startMockServersUnderTest, type GatewayUnderTest, type MockServersUnderTest } from '../helpers/socket-gateway.js';
 
 const RESET_TIMEOUT_MS = 600;
 const ENV = {
@@ -17,13 +18,13 @@ const ENV = {
 };
 const TASKS_LIST = '/integration-tasks/get_tasks/';
 
-let upstreams: Upstreams;
-let gateway: ChaosGateway;
+let upstreams: MockServersUnderTest;
+let gateway: GatewayUnderTest;
 let ana: string;
 let admin: string;
 
 beforeAll(async () => {
-  upstreams = await startUpstreams();
+  upstreams = await startMockServersUnderTest();
   ana = await tokens.ana();
   admin = await tokens.admin();
 });
@@ -34,7 +35,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   expect((await fetch(`${upstreams.urls.usuarios}/__mock/reset`, { method: 'POST' })).status).toBe(204);
-  gateway = await startGateway(upstreams.urls, ENV);
+  gateway = await startGatewayUnderTest(ENV, {}, { upstreams, captureLogs: true });
 });
 
 afterEach(async () => {

@@ -2,7 +2,7 @@
 // endpoint that calls each upstream (with where the fault goes and what the endpoint may still
 // write when it fails). fault-matrix.test.ts crosses them.
 import { SEED_RECETA_IDS, type FaultRule, type MockUpstreams, type ServiceName } from '../../mocks/index.js';
-import { callGateway, type CallInit, type GatewayAnswer } from './helpers/chaos-gateway.js';
+import { callGateway, type CallInit, type GatewayAnswer } from '../helpers/socket-gateway.js';
 
 /** Put into every faulty upstream body; the gateway's answers must never contain it. */
 export const LEAK = 'LEAKED-upstream-internals-7f3a9c';

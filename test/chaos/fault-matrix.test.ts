@@ -6,16 +6,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES, type RecordedCall, type ServiceName } from '../../mocks/index.js';
 import { ENDPOINTS, FAULTS, LEAK, type EndpointCase, type FaultCase, type Outcome, type Tokens } from './fault-matrix.cases.js';
+import { tokens } from '../helpers/harness.js';
 import {
   describeCall,
   recordedCalls,
-  startGateway,
-  startUpstreams,
-  tokens,
-  type ChaosGateway,
+  startGatewayUnderTest,
+  startMockServersUnderTest,
   type GatewayAnswer,
-  type Upstreams,
-} from './helpers/chaos-gateway.js';
+  type GatewayUnderTest,
+  type MockServersUnderTest,
+} from '../helpers/socket-gateway.js';
 
 const UPSTREAM_TIMEOUT_MS = 400;
 const REQUEST_TIMEOUT_MS = 1500;
@@ -29,11 +29,11 @@ const ENV = {
   LOG_LEVEL: 'info',
 };
 
-let upstreams: Upstreams;
+let upstreams: MockServersUnderTest;
 let t: Tokens;
 
 beforeAll(async () => {
-  upstreams = await startUpstreams();
+  upstreams = await startMockServersUnderTest();
   t = { ana: await tokens.ana(), admin: await tokens.admin() };
 });
 
@@ -121,9 +121,9 @@ const BLOCKS = TRANSPORTS.flatMap(([transport, faults]) =>
 
 describe.each(BLOCKS)('%s', (_block, { upstream }, cases) => {
   // One gateway per block: fresh breakers, stock locks and idempotency memory.
-  let gateway: ChaosGateway;
+  let gateway: GatewayUnderTest;
   beforeAll(async () => {
-    gateway = await startGateway(upstreams.urls, ENV);
+    gateway = await startGatewayUnderTest(ENV, {}, { upstreams, captureLogs: true });
   });
   afterAll(async () => {
     await gateway?.close();

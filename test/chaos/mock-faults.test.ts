@@ -4,18 +4,17 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMswHandlers } from '../../mocks/handlers/msw-handlers.js';
-import { SERVICE_NAMES, createMockUpstreams, signMockToken, SEED_DNI } from '../../mocks/index.js';
+import { SERVICE_NAMES, createMockUpstreams } from '../../mocks/index.js';
 import type { FaultRule, MockUpstreams, ServiceName } from '../../mocks/index.js';
 import { startMockServers, type RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
-
-const SECRET = 'chaos-mock-faults-secret-of-32-bytes-min';
+import { TEST_SECRET, tokens } from '../helpers/harness.js';
 
 let mocks: MockUpstreams;
 let servers: RunningMockServers;
 let url: Record<ServiceName, string>;
 
 beforeAll(async () => {
-  mocks = createMockUpstreams({ jwtSecret: SECRET });
+  mocks = createMockUpstreams({ jwtSecret: TEST_SECRET });
   servers = await startMockServers(mocks);
   url = servers.urls;
 });
@@ -115,7 +114,7 @@ describe('faults over real sockets', () => {
     mocks.setFaults('productos', [{ path: productPath, fault: 'hang' }]);
     await expect(fetch(`${url.productos}${productPath}`, { signal: AbortSignal.timeout(100) })).rejects.toThrow(/abort|timeout/i);
 
-    const auth = { authorization: `Bearer ${await signMockToken(SECRET, { dni: SEED_DNI.ana, role: 'CLIENTE' })}`, 'content-type': 'application/json' };
+    const auth = { authorization: `Bearer ${await tokens.ana()}`, 'content-type': 'application/json' };
     const compra = JSON.stringify({ usuarioId: null, productos: [1], cantidades: [1] });
     mocks.setFaults('usuarios', [{ method: 'POST', path: '/api/compras', fault: 'latency', latencyMs: 150 }]);
     const slow = await fetch(`${url.usuarios}/api/compras`, { method: 'POST', headers: auth, body: compra });
@@ -130,7 +129,7 @@ describe('faults over real sockets', () => {
   });
 
   it('closing the servers is not held up by a hanging request', async () => {
-    const own = createMockUpstreams({ jwtSecret: SECRET });
+    const own = createMockUpstreams({ jwtSecret: TEST_SECRET });
     const running = await startMockServers(own);
     own.setFaults('recetas', [{ path: '/*', fault: 'hang' }]);
     const pending = fetch(`${running.urls.recetas}/echo`).then(
@@ -147,7 +146,7 @@ describe('faults through msw', () => {
   const bases = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://${s}.test`])) as Record<ServiceName, string>;
 
   it('applies the same rules; reset becomes a network error and hang ends with the client abort', async () => {
-    const own = createMockUpstreams({ jwtSecret: SECRET });
+    const own = createMockUpstreams({ jwtSecret: TEST_SECRET });
     const msw = setupServer(...createMswHandlers(own, bases));
     msw.listen({ onUnhandledRequest: 'error' });
     try {

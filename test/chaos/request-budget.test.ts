@@ -5,7 +5,8 @@
 // upstreams are fast again.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_RECETA_IDS } from '../../mocks/index.js';
-import { callGateway, startGateway, startUpstreams, tokens, type ChaosGateway, type Upstreams } from './helpers/chaos-gateway.js';
+import { tokens } from '../helpers/harness.js';
+import { callGateway, startGatewayUnderTest, startMockServersUnderTest, type GatewayUnderTest, type MockServersUnderTest } from '../helpers/socket-gateway.js';
 
 // A purchase needs 2000 ms left for its writes, any other write 1000 ms: one stage of 700 ms reads
 // leaves a purchase 1500 ms; a validation's two stages leave it 800 ms.
@@ -14,16 +15,17 @@ const REQUEST_TIMEOUT_MS = 2200;
 const LATENCY_MS = 700;
 const WAIT = { waitAtMostMs: REQUEST_TIMEOUT_MS + 2000 };
 
-let upstreams: Upstreams;
-let gateway: ChaosGateway;
+let upstreams: MockServersUnderTest;
+let gateway: GatewayUnderTest;
 let ana: string;
 
 beforeAll(async () => {
-  upstreams = await startUpstreams();
-  gateway = await startGateway(upstreams.urls, {
-    UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
-    REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-  });
+  upstreams = await startMockServersUnderTest();
+  gateway = await startGatewayUnderTest(
+    { UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS), REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
+    {},
+    { upstreams, captureLogs: true },
+  );
   ana = await tokens.ana();
 });
 

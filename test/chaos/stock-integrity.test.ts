@@ -4,7 +4,16 @@
 // retries register one purchase.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FaultRule, RecordedCall } from '../../mocks/index.js';
-import { callGateway, recordedCalls, startGateway, startUpstreams, tokens, type ChaosGateway, type GatewayAnswer, type Upstreams } from './helpers/chaos-gateway.js';
+import { tokens } from '../helpers/harness.js';
+import {
+  callGateway,
+  recordedCalls,
+  startGatewayUnderTest,
+  startMockServersUnderTest,
+  type GatewayAnswer,
+  type GatewayUnderTest,
+  type MockServersUnderTest,
+} from '../helpers/socket-gateway.js';
 
 const IBUPROFENO = 2; // stock 80, no prescription
 const VITAMINA_C = 5; // stock 60, no prescription
@@ -13,12 +22,12 @@ const CONCURRENCY_ENV = { UPSTREAM_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '3000
 /** Small budgets for the failure cases (a hanging registration times out quickly). */
 const FAILURE_ENV = { UPSTREAM_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '3000' };
 
-let upstreams: Upstreams;
-let gateway: ChaosGateway | undefined;
+let upstreams: MockServersUnderTest;
+let gateway: GatewayUnderTest | undefined;
 let callers: string[];
 
 beforeAll(async () => {
-  upstreams = await startUpstreams();
+  upstreams = await startMockServersUnderTest();
   callers = await Promise.all([tokens.ana(), tokens.luis(), tokens.pedro(), tokens.admin()]);
 });
 
@@ -35,13 +44,13 @@ afterEach(async () => {
   gateway = undefined;
 });
 
-async function gatewayWith(env: Record<string, string>): Promise<ChaosGateway> {
-  gateway = await startGateway(upstreams.urls, env);
+async function gatewayWith(env: Record<string, string>): Promise<GatewayUnderTest> {
+  gateway = await startGatewayUnderTest(env, {}, { upstreams, captureLogs: true });
   return gateway;
 }
 
 const stockOf = (id: number) => upstreams.mocks.state.data.productos.items.find((p) => p.id === id)?.stock;
-const buy = (gw: ChaosGateway, token: string, lines: Array<[number, number]>, headers: Record<string, string> = {}) =>
+const buy = (gw: GatewayUnderTest, token: string, lines: Array<[number, number]>, headers: Record<string, string> = {}) =>
   callGateway(gw.api, '/compras', {
     token,
     method: 'POST',
@@ -57,9 +66,9 @@ const stockWrites = async (id: number) =>
     .map((call) => (call.body as { stock: number }).stock);
 const statusCounts = (answers: GatewayAnswer[]) =>
   answers.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
-const errorLogs = (gw: ChaosGateway) => gw.logs.entries().filter((entry) => entry.level === 50);
+const errorLogs = (gw: GatewayUnderTest) => gw.logs.entries().filter((entry) => entry.level === 50);
 
-function expectNoTokenLogged(gw: ChaosGateway) {
+function expectNoTokenLogged(gw: GatewayUnderTest) {
   const text = gw.logs.text();
   for (const token of callers) expect(text).not.toContain(token);
   expect(text).not.toMatch(/Bearer /);

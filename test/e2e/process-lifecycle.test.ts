@@ -6,12 +6,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMockUpstreams, signMockToken, SEED_DNI } from '../../mocks/index.js';
 import { startMockServers, type RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
 import { upstreamUrlEnv } from '../../src/config/config.js';
+import { TEST_SECRET, tokens } from '../helpers/harness.js';
 import {
   BUILD_TIMEOUT_MS, MAIN_JS, ensureBuilt, exitWithin, freePort, httpRequest, socketClosed, spawnNode, waitFor,
   type NodeProcess,
 } from './helpers/e2e.js';
 
-const SECRET = 'e2e-process-secret-of-at-least-32-bytes!';
 const GRACE_MS = 8_000;
 const EXIT_MARGIN_MS = 5_000;
 
@@ -20,7 +20,7 @@ const processes: NodeProcess[] = [];
 
 beforeAll(async () => {
   await ensureBuilt();
-  upstreams = await startMockServers(createMockUpstreams({ jwtSecret: SECRET }));
+  upstreams = await startMockServers(createMockUpstreams({ jwtSecret: TEST_SECRET }));
 }, BUILD_TIMEOUT_MS);
 
 afterEach(async () => {
@@ -36,7 +36,7 @@ async function startGateway(overrides: Record<string, string> = {}) {
   const proc = spawnNode(MAIN_JS, {
     PORT: String(port),
     HOST: '127.0.0.1',
-    JWT_SECRET: SECRET,
+    JWT_SECRET: TEST_SECRET,
     LOG_LEVEL: 'info',
     SHUTDOWN_GRACE_MS: String(GRACE_MS),
     // Long enough that the held request of the drain test is never cut short; the request budget
@@ -106,7 +106,7 @@ describe('gateway process', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as AddressInfo).port;
     try {
-      const proc = spawnNode(MAIN_JS, { PORT: String(taken), HOST: '127.0.0.1', JWT_SECRET: SECRET });
+      const proc = spawnNode(MAIN_JS, { PORT: String(taken), HOST: '127.0.0.1', JWT_SECRET: TEST_SECRET });
       processes.push(proc);
       expect((await exitWithin(proc, 15_000)).code).toBe(1);
       expect(proc.stderr().trim().split('\n')).toEqual([
@@ -123,7 +123,7 @@ describe('gateway process', () => {
     const busyAgent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const { proc, base, api } = await startGateway({ URL_USUARIOS_COMPRAS: held.url });
-      const token = await signMockToken(SECRET, { dni: SEED_DNI.ana, role: 'CLIENTE' });
+      const token = await tokens.ana();
 
       // One idle keep-alive connection that must not hold the process open.
       const idle = await httpRequest(`${api}/ready`, { agent: idleAgent });
@@ -177,7 +177,7 @@ describe('gateway process', () => {
 
   it('never logs the bearer token or the secret', async () => {
     const { proc, api } = await startGateway();
-    const token = await signMockToken(SECRET, { dni: SEED_DNI.ana, role: 'CLIENTE' });
+    const token = await tokens.ana();
     const forged = await signMockToken('another-secret-of-at-least-32-bytes!!', { dni: SEED_DNI.ana, role: 'ADMIN' });
     const auth = (t: string) => ({ authorization: `Bearer ${t}` });
 
@@ -191,7 +191,7 @@ describe('gateway process', () => {
     const output = proc.stdout() + proc.stderr();
     // The logs did record these requests, so the absence below means something.
     expect(output.match(/"path":"\/api\/orchestrator\/compras\/me"/g)).toHaveLength(2);
-    for (const secret of [token, forged, token.split('.')[2] as string, forged.split('.')[2] as string, SECRET]) {
+    for (const secret of [token, forged, token.split('.')[2] as string, forged.split('.')[2] as string, TEST_SECRET]) {
       expect(output).not.toContain(secret);
     }
     expect(output).not.toMatch(/Bearer\s+ey/);

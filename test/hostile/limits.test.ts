@@ -6,57 +6,29 @@
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockUpstreams, signMockToken, SEED_DNI, type MockUpstreams } from '../../mocks/index.js';
-import { startMockServers, type RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
-import { loadConfig, type Config, upstreamUrlEnv } from '../../src/config/config.js';
-import { createDeps } from '../../src/deps.js';
-import { createLogger } from '../../src/observability/logger.js';
-import { GatewayMetrics } from '../../src/observability/metrics.js';
-import { startServer, type RunningGateway } from '../../src/server/start-server.js';
+import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-gateway.js';
 
-const SECRET = 'hostile-limits-secret-of-at-least-32-bytes';
 const API = '/api/orchestrator';
 const BODY_LIMIT = 102_400;
 const INVOICE_LIMIT = 1_048_576;
 const TIMEOUTS = { headersTimeoutMs: 500, requestTimeoutMs: 1_500, keepAliveTimeoutMs: 500, connectionsCheckingIntervalMs: 100 };
 
-let mocks: MockUpstreams;
-let upstreams: RunningMockServers;
-let gateway: RunningGateway;
+let sut: GatewayUnderTest;
 let port: number;
 let token: string;
 
-function configFor(env: Record<string, string> = {}): Config {
-  const loaded = loadConfig({
-    JWT_SECRET: SECRET,
-    ...upstreamUrlEnv(upstreams.urls),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  return loaded.config;
-}
-
-const depsFor = (config: Config) =>
-  createDeps(config, { logger: createLogger('silent'), metrics: new GatewayMetrics({ processMetrics: false }) });
-
 beforeAll(async () => {
-  mocks = createMockUpstreams({ jwtSecret: SECRET, taskExecutionDelayMs: 50 });
-  upstreams = await startMockServers(mocks);
-  gateway = await startServer(depsFor(configFor()), TIMEOUTS);
-  port = Number(new URL(gateway.url).port);
-  token = await signMockToken(SECRET, { dni: SEED_DNI.ana, role: 'CLIENTE' });
+  sut = await startGatewayUnderTest({}, {}, { timeouts: TIMEOUTS });
+  port = Number(new URL(sut.url).port);
+  token = sut.clienteToken;
 });
 
 afterAll(async () => {
-  gateway?.server.closeAllConnections();
-  await gateway?.drain();
-  await upstreams?.close();
+  sut?.gateway.server.closeAllConnections();
+  await sut?.close();
 });
 
-beforeEach(() => mocks.reset());
+beforeEach(() => sut.mocks.reset());
 
 interface RawAnswer {
   status: number;
@@ -109,7 +81,7 @@ function errorCode(answer: RawAnswer): string {
 }
 
 async function expectHealthy() {
-  const response = await fetch(`${gateway.url}${API}/health`);
+  const response = await fetch(`${sut.api}/health`);
   expect(response.status).toBe(200);
   expect(await response.json()).toMatchObject({ status: 'healthy' });
 }
@@ -132,8 +104,8 @@ function openSocket(): Promise<Socket> {
   });
 }
 
-const registrations = () => mocks.calls('usuarios').filter((call) => call.method === 'POST');
-const stockWrites = () => mocks.calls('productos').filter((call) => call.method !== 'GET');
+const registrations = () => sut.mocks.calls('usuarios').filter((call) => call.method === 'POST');
+const stockWrites = () => sut.mocks.calls('productos').filter((call) => call.method !== 'GET');
 
 describe('body limits with chunked transfer and no Content-Length', () => {
   it('registers a small chunked purchase (the control: chunked bodies are read)', async () => {
@@ -157,7 +129,7 @@ describe('body limits with chunked transfer and no Content-Length', () => {
     const answer = await rawRequest('PUT', `${API}/recetas/estado/6717a1b2c3d4e5f60123456a`, jsonHeaders(), chunked(body));
     expect(answer.status).toBe(413);
     expect(errorCode(answer)).toBe('PAYLOAD_TOO_LARGE');
-    expect(mocks.calls('recetas').filter((call) => call.method !== 'GET')).toEqual([]);
+    expect(sut.mocks.calls('recetas').filter((call) => call.method !== 'GET')).toEqual([]);
   });
 
   it('answers 413 to a chunked invoice batch over INVOICE_BODY_LIMIT_BYTES, forwarding nothing', async () => {
@@ -167,7 +139,7 @@ describe('body limits with chunked transfer and no Content-Length', () => {
     const answer = await rawRequest('POST', `${API}/facturas`, jsonHeaders({ 'idempotency-key': 'lote-big-1' }), chunked(body));
     expect(answer.status).toBe(413);
     expect(errorCode(answer)).toBe('PAYLOAD_TOO_LARGE');
-    expect(mocks.calls('facturas')).toEqual([]);
+    expect(sut.mocks.calls('facturas')).toEqual([]);
   });
 });
 
@@ -180,7 +152,7 @@ describe('hostile JSON shapes', () => {
     const answer = await rawRequest('POST', path, jsonHeaders({ 'idempotency-key': 'lote-deep-1' }), chunked(body));
     expect(answer.status).toBe(400);
     expect(errorCode(answer)).toBe('VALIDATION_ERROR');
-    expect(mocks.calls()).toEqual([]);
+    expect(sut.mocks.calls()).toEqual([]);
     await expectHealthy();
   });
 
@@ -198,7 +170,7 @@ describe('hostile JSON shapes', () => {
       expect([400, 413]).toContain(answer.status);
       expect(['VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE']).toContain(errorCode(answer));
     }
-    expect(mocks.calls()).toEqual([]);
+    expect(sut.mocks.calls()).toEqual([]);
     await expectHealthy();
   });
 
@@ -208,7 +180,7 @@ describe('hostile JSON shapes', () => {
     expect(answer.status).toBe(422);
     expect(errorCode(answer)).toBe('VALIDATION_ERROR');
     expect(answer.body.length).toBeLessThan(4096);
-    expect(mocks.calls('facturas')).toEqual([]);
+    expect(sut.mocks.calls('facturas')).toEqual([]);
   });
 
   it('does not amplify a long array of bad quantities into a huge error body', async () => {
@@ -219,7 +191,7 @@ describe('hostile JSON shapes', () => {
     expect(answer.status).toBe(400);
     expect(errorCode(answer)).toBe('VALIDATION_ERROR');
     expect(answer.body.length).toBeLessThan(16 * 1024);
-    expect(mocks.calls()).toEqual([]);
+    expect(sut.mocks.calls()).toEqual([]);
   });
 });
 
@@ -302,20 +274,19 @@ describe('slow and idle clients', () => {
 
 describe('startServer timeouts', () => {
   it('keeps the production defaults when no options are given', async () => {
-    const config = configFor({ REQUEST_TIMEOUT_MS: '7000' });
-    const running = await startServer(depsFor(config));
+    const running = await startGatewayUnderTest({ REQUEST_TIMEOUT_MS: '7000' }, {}, { upstreams: sut.upstreams });
     try {
-      expect(running.server.headersTimeout).toBe(15_000);
-      expect(running.server.requestTimeout).toBe(12_000);
-      expect(running.server.keepAliveTimeout).toBe(5_000);
+      expect(running.gateway.server.headersTimeout).toBe(15_000);
+      expect(running.gateway.server.requestTimeout).toBe(12_000);
+      expect(running.gateway.server.keepAliveTimeout).toBe(5_000);
     } finally {
-      await running.drain();
+      await running.close();
     }
   });
 
   it('applies the given options', () => {
-    expect(gateway.server.headersTimeout).toBe(TIMEOUTS.headersTimeoutMs);
-    expect(gateway.server.requestTimeout).toBe(TIMEOUTS.requestTimeoutMs);
-    expect(gateway.server.keepAliveTimeout).toBe(TIMEOUTS.keepAliveTimeoutMs);
+    expect(sut.gateway.server.headersTimeout).toBe(TIMEOUTS.headersTimeoutMs);
+    expect(sut.gateway.server.requestTimeout).toBe(TIMEOUTS.requestTimeoutMs);
+    expect(sut.gateway.server.keepAliveTimeout).toBe(TIMEOUTS.keepAliveTimeoutMs);
   });
 });

@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { createTracing, type Tracing } from '../../src/observability/tracing.js';
+import { TEST_SECRET } from '../helpers/harness.js';
 import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-gateway.js';
 
-const SECRET = 'tracing-test-secret-of-at-least-32-bytes';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
   const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint };
-  const loaded = loadConfig({ JWT_SECRET: SECRET, ...otel });
+  const loaded = loadConfig({ JWT_SECRET: TEST_SECRET, ...otel });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   tracing = await createTracing(loaded.config);
   sut = await startGatewayUnderTest(otel, tracing.tracer ? { tracer: tracing.tracer } : {});
@@ -55,7 +55,7 @@ describe('OpenTelemetry tracing', () => {
   it('is off unless an OTEL_* variable asks for OTLP', async () => {
     // Every configuration must load: a rejected one would make "tracing is off" true for nothing.
     const configWith = (env: Record<string, string>) => {
-      const loaded = loadConfig({ JWT_SECRET: SECRET, ...env });
+      const loaded = loadConfig({ JWT_SECRET: TEST_SECRET, ...env });
       if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
       return loaded.config;
     };

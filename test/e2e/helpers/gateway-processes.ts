@@ -1,13 +1,12 @@
 // Gateway processes (`node dist/src/main.js`) sharing one Redis, in front of the mock servers:
 // what an operator runs with several replicas or WORKERS > 1.
-import { createMockUpstreams, signMockToken, SEED_DNI, type MockUpstreams } from '../../../mocks/index.js';
+import { createMockUpstreams, type MockUpstreams } from '../../../mocks/index.js';
 import { startMockServers, type RunningMockServers } from '../../../mocks/servers/start-mock-servers.js';
 import { upstreamUrlEnv } from '../../../src/config/config.js';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startRedis, type RedisUnderTest } from '../../../scripts/dev/redis-server.js';
+import { TEST_SECRET, tokens } from '../../helpers/harness.js';
 import { BUILD_TIMEOUT_MS, MAIN_JS, ensureBuilt, freePort, spawnNode, waitFor, type NodeProcess } from './e2e.js';
-
-export const PROCESS_SECRET = 'scale-out-secret-of-at-least-32-bytes-long';
 
 export interface GatewayProcess {
   proc: NodeProcess;
@@ -15,7 +14,7 @@ export interface GatewayProcess {
 }
 
 export async function startUpstreamServers(): Promise<{ mocks: MockUpstreams; servers: RunningMockServers }> {
-  const mocks = createMockUpstreams({ jwtSecret: PROCESS_SECRET, taskExecutionDelayMs: 20 });
+  const mocks = createMockUpstreams({ jwtSecret: TEST_SECRET, taskExecutionDelayMs: 20 });
   return { mocks, servers: await startMockServers(mocks) };
 }
 
@@ -26,7 +25,7 @@ export async function startGatewayProcess(
 ): Promise<GatewayProcess> {
   const port = await freePort();
   const proc = spawnNode(MAIN_JS, {
-    JWT_SECRET: PROCESS_SECRET,
+    JWT_SECRET: TEST_SECRET,
     ...upstreamUrlEnv(upstreams.urls),
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -46,8 +45,7 @@ export async function startGatewayProcess(
 }
 
 /** Tokens of the seeded customers (one caller per concurrent buyer group). */
-export const customerTokens = () =>
-  Promise.all([SEED_DNI.ana, SEED_DNI.luis, SEED_DNI.pedro].map((dni) => signMockToken(PROCESS_SECRET, { dni, role: 'CLIENTE' })));
+export const customerTokens = () => Promise.all([tokens.ana(), tokens.luis(), tokens.pedro()]);
 
 export interface Answer {
   status: number;
