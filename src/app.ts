@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { every } from 'hono/combine';
 import { cors } from 'hono/cors';
 import { timing } from 'hono/timing';
@@ -61,26 +62,25 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
 
   // Every API route but health and readiness: shed load first (cheapest refusal), authenticate,
   // then time the upstream calls (Server-Timing only where there are upstream calls to show).
-  const auth = every(
-    shedLoad(deps.loadMonitor),
+  // Every API route but the probes: shed load first (cheapest refusal), body limits, who is
+  // calling, then time the upstream calls (Server-Timing entries where there are calls to show).
+  const bodyLimits = limitBodies(config.bodyLimitBytes, {
     // Invoice batches are the one large body: 1000 invoices need more than the default limit.
-    limitBodies(config.bodyLimitBytes, {
-      [`${API_PREFIX}/facturas`]: config.invoiceBodyLimitBytes,
-      // Streamed, with limits of its own (UPLOAD_LIMIT_BYTES).
-      [`${API_PREFIX}/recetas/upload`]: null,
-    }),
-    authenticate(deps.verifyToken, config.requestTimeoutMs),
-    ...(deps.tracer ? [traceRequest(deps.tracer)] : []),
-    timing({ totalDescription: 'gateway total', crossOrigin: config.corsOrigins.join(', ') || false }),
-  );
-  // Routes open to anyone (login, register, the catalogue): the same chain without the token.
-  const open = every(
-    shedLoad(deps.loadMonitor),
-    limitBodies(config.bodyLimitBytes, {}),
-    publicContext(config.requestTimeoutMs),
-    ...(deps.tracer ? [traceRequest(deps.tracer)] : []),
-    timing({ totalDescription: 'gateway total', crossOrigin: config.corsOrigins.join(', ') || false }),
-  );
+    [`${API_PREFIX}/facturas`]: config.invoiceBodyLimitBytes,
+    // Streamed, with limits of its own (UPLOAD_LIMIT_BYTES).
+    [`${API_PREFIX}/recetas/upload`]: null,
+  });
+  const chain = (identify: MiddlewareHandler) =>
+    every(
+      shedLoad(deps.loadMonitor),
+      bodyLimits,
+      identify,
+      ...(deps.tracer ? [traceRequest(deps.tracer)] : []),
+      timing({ totalDescription: 'gateway total', crossOrigin: config.corsOrigins.join(', ') || false }),
+    );
+  const auth = chain(authenticate(deps.verifyToken, config.requestTimeoutMs));
+  // Routes open to anyone (login, register, the catalogue): the token is not read.
+  const open = chain(publicContext(config.requestTimeoutMs));
   const api = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
   api.route('/', healthRoutes(deps.health));
   api.route('/', accountRoutes(deps.accounts, open, auth));

@@ -6,6 +6,7 @@ import { probeAnswer, type Probe } from '../domain/probe-answers.js';
 import { clientAddress } from '../http/client-address.js';
 import { HSTS, SECURITY_HEADERS, VALID_REQUEST_ID } from '../http/middleware/edge.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { recordRequest } from '../observability/request-record.js';
 
 /** The probe paths, with the trailing slash every GET also accepts. */
 const PROBES = new Map<string, { probe: Probe; route: string }>(
@@ -65,21 +66,16 @@ function answer(
   res.writeHead(status, headers);
   res.end(text);
 
-  const seconds = (performance.now() - started) / 1000;
-  options.metrics.observeRequest('GET', route, status, seconds);
   const forwardedFor = options.trustedProxyHops > 0 ? req.headers['x-forwarded-for'] : undefined;
-  options.logger.info(
-    {
-      requestId,
-      method: 'GET',
-      path: pathOf(req.url),
-      route,
-      status,
-      durationMs: Math.round(seconds * 10_000) / 10,
-      clientAddress: clientAddress(req.socket.remoteAddress, forwardedFor, options.trustedProxyHops),
-    },
-    'request',
-  );
+  recordRequest(options.logger, options.metrics, {
+    requestId,
+    method: 'GET',
+    path: pathOf(req.url),
+    route,
+    status,
+    seconds: (performance.now() - started) / 1000,
+    clientAddress: clientAddress(req.socket.remoteAddress, forwardedFor, options.trustedProxyHops),
+  });
 }
 
 const pathOf = (url: string | undefined) => {

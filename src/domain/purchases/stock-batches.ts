@@ -3,7 +3,7 @@ import type { Product, ProductsClient } from '../../upstreams/productos/producto
 import { lockWaitSpentBudget, stockLockTimeout, type StockLocks } from '../ports/stock-locks.js';
 import type { RequestContext } from '../request-context.js';
 import type { DomainLogger } from '../shared/logger.js';
-import { findStockShortage, type PurchaseLine } from './purchase-rules.js';
+import { findStockShortage, type PurchaseLine, type StockShortage } from './purchase-rules.js';
 import { decrementStock, stockLockKeys } from './stock-ledger.js';
 
 /** One buyer's part in a batch: its own checks, and what it records once its stock is taken. */
@@ -107,14 +107,14 @@ export class StockBatches {
 
     // As for a purchase alone: stock (409) before the buyer's own checks (422...).
     const candidates = live.filter((waiting) => {
-      const shortage = shortageOf(waiting.buyer.lines, current, stockOf(current));
-      if (shortage) waiting.reject(shortage);
+      const shortage = findStockShortage(waiting.buyer.lines, current);
+      if (shortage) waiting.reject(insufficientStock(shortage));
       return !shortage;
     });
     const admissions = await Promise.allSettled(candidates.map(({ buyer }) => buyer.admit(current)));
     // Then in arrival order, each against what the earlier ones of the batch left.
     const admitted: Waiting[] = [];
-    const remaining = stockOf(current);
+    const remaining = new Map([...current].map(([id, product]) => [id, product.stock]));
     candidates.forEach((waiting, index) => {
       const admission = admissions[index] as PromiseSettledResult<void>;
       if (admission.status === 'rejected') return waiting.reject(admission.reason);
@@ -160,15 +160,15 @@ function batchContext(batch: readonly Waiting[], deadline: 'latest' | 'earliest'
   return { ...first, deadline: deadline === 'latest' ? Math.max(...deadlines) : Math.min(...deadlines) };
 }
 
-const stockOf = (current: ReadonlyMap<number, Product>) => new Map([...current].map(([id, product]) => [id, product.stock]));
-
 /** The first line the stock `remaining` (what the earlier buyers of the batch left) cannot cover. */
 function shortageOf(lines: readonly PurchaseLine[], current: ReadonlyMap<number, Product>, remaining: ReadonlyMap<number, number>) {
   const left = new Map([...current].map(([id, product]) => [id, { ...product, stock: remaining.get(id) ?? 0 }]));
   const shortage = findStockShortage(lines, left);
-  if (!shortage) return null;
-  return new GatewayError('INSUFFICIENT_STOCK', { text: 'stock.insufficient', params: { nombre: shortage.nombre }, details: { ...shortage } });
+  return shortage ? insufficientStock(shortage) : null;
 }
+
+const insufficientStock = (shortage: StockShortage) =>
+  new GatewayError('INSUFFICIENT_STOCK', { text: 'stock.insufficient', params: { nombre: shortage.nombre }, details: { ...shortage } });
 
 async function readProducts(client: ProductsClient, lines: readonly PurchaseLine[], ctx: RequestContext) {
   const found = await Promise.all(lines.map((line) => client.getProduct(line.producto_id, ctx)));

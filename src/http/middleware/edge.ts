@@ -4,8 +4,8 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from 'pino';
-import { maskDni } from '../../observability/logger.js';
 import type { GatewayMetrics } from '../../observability/metrics.js';
+import { recordRequest } from '../../observability/request-record.js';
 import type { AppEnv } from '../app-env.js';
 import { clientAddress } from '../client-address.js';
 
@@ -85,22 +85,18 @@ export function edge(options: { hsts: boolean; logger: Logger; metrics: GatewayM
       // The last matched route is the handler's template; middleware are registered for ALL methods.
       const handler = matchedRoutes(c).at(-1);
       const route = handler && handler.method !== 'ALL' ? handler.path : 'unmatched';
-      metrics.observeRequest(c.req.method, route, c.res.status, seconds);
       // Set by `authenticate` once the token is verified; absent for anonymous and refused requests.
       const principal = c.get('principal') as AppEnv['Variables']['principal'] | undefined;
-      logger.info(
-        {
-          requestId,
-          method: c.req.method,
-          path: c.req.path,
-          route,
-          status: c.res.status,
-          durationMs: Math.round(seconds * 10_000) / 10,
-          ...(principal ? { caller: maskDni(principal.dni) } : {}),
-          clientAddress: address,
-        },
-        'request',
-      );
+      recordRequest(logger, metrics, {
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        route,
+        status: c.res.status,
+        seconds,
+        ...(principal ? { callerDni: principal.dni } : {}),
+        clientAddress: address,
+      });
     }
   });
 }
