@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # botica-gateway: multi-stage build on Node 24 LTS (slim). Checked by `npm run lint:docker`
-# (dockerfilelint) and test/ops/dockerfile.test.ts; there is no Docker engine in CI.
+# (dockerfilelint) and test/deployment/dockerfile.test.ts; there is no Docker engine in CI.
 
 # 1. Production dependencies only, installed exactly from the lock file.
 FROM node:24-bookworm-slim AS deps

@@ -1,7 +1,7 @@
 // Validation of deploy/kubernetes/: every YAML document against the Kubernetes schema of its kind
 // (kubernetes-models), then the cross-references and the policies the gateway relies on (selectors,
 // ConfigMap/Secret references, probe paths and ports, drain budget, security context, resources).
-// Used by `npm run lint:k8s` (validate-manifests.ts) and test/ops/manifests.test.ts.
+// Used by `npm run lint:k8s` (validate-manifests.ts) and test/deployment/manifests.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment';

@@ -1,6 +1,6 @@
 // Generates the TypeScript types of the committed OpenAPI document with openapi-typescript's
 // programmatic API. `openapi/schema.d.ts` is their committed copy: `npm run openapi:types`
-// rewrites it, and test/ops/typed-client.test.ts fails when it drifts from a fresh generation.
+// rewrites it, and test/deployment/typed-client.test.ts fails when it drifts from a fresh generation.
 import { readFile } from 'node:fs/promises';
 import openapiTS, { astToString, COMMENT_HEADER, type OpenAPI3 } from 'openapi-typescript';
 import { fromRoot } from './project-root.js';

@@ -5,7 +5,7 @@ import { MemoryIdempotencyStore } from '../../src/coordination/memory/memory-ide
 import { RedisIdempotencyStore } from '../../src/coordination/redis/redis-idempotency-store.js';
 import type { IdempotencyStore, PurchaseRecord } from '../../src/domain/ports/idempotency-store.js';
 import { UpstreamError } from '../../src/errors/upstream-error.js';
-import { connectTo, sleep, useRedisFixture, waitUntilUp } from './redis-fixture.js';
+import { connectTo, sleep, useRedisFixture, waitUntilUp } from '../helpers/redis-fixture.js';
 
 const PREFIX = 'idem-contract:';
 const fixture = useRedisFixture(PREFIX);

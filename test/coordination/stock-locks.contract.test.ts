@@ -8,7 +8,7 @@ import { RedisStockLocks } from '../../src/coordination/redis/redis-stock-locks.
 import type { StockLocks } from '../../src/domain/ports/stock-locks.js';
 import { GatewayError } from '../../src/errors/gateway-error.js';
 import { UpstreamError } from '../../src/errors/upstream-error.js';
-import { connectTo, sleep, useRedisFixture, waitUntilUp } from './redis-fixture.js';
+import { connectTo, sleep, useRedisFixture, waitUntilUp } from '../helpers/redis-fixture.js';
 
 const PREFIX = 'contract:';
 const far = () => Date.now() + 10_000;

@@ -11,7 +11,7 @@ import { clientAddress } from '../client-address.js';
 
 /**
  * The headers Hono's `secureHeaders()` sends by default, names and values, apart from HSTS (below).
- * test/integration/security-headers.test.ts pins them on every kind of answer and checks them
+ * test/security/security-headers.http.test.ts pins them on every kind of answer and checks them
  * against Hono's own output, so a Hono upgrade that changes its defaults is noticed.
  */
 export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
