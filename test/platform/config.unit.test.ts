@@ -1,22 +1,28 @@
+// loadConfig: the spec's defaults, every variable read, and one line per bad variable (start-up
+// prints them all at once: process-lifecycle.sockets checks the process side); and the one-line
+// message of a port that cannot listen.
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/config.js';
+import { listenFailureMessage, MetricsPortListenFailure } from '../../src/server/listen-failure.js';
 
 const SECRET = 'a-secret-that-is-at-least-32-bytes-long';
+const JWKS = 'https://auth.example/jwks.json';
+type Env = Record<string, string | undefined>;
 
-function config(env: Record<string, string | undefined>): Config {
+function config(env: Env): Config {
   const result = loadConfig(env);
   if (!result.ok) throw new Error(`expected a valid config, got:\n${result.errors.join('\n')}`);
   return result.config;
 }
 
-function errors(env: Record<string, string | undefined>): string[] {
+function errors(env: Env): string[] {
   const result = loadConfig(env);
   if (result.ok) throw new Error('expected the configuration to be rejected');
   return result.errors;
 }
 
-describe('loadConfig defaults', () => {
-  it('uses the defaults of the spec table when only the secret is set', () => {
+describe('loadConfig reads', () => {
+  it('the defaults of the spec table when only the secret is set', () => {
     const c = config({ JWT_SECRET: SECRET });
     expect(c.port).toBe(8888);
     expect(c.host).toBe('0.0.0.0');
@@ -38,9 +44,14 @@ describe('loadConfig defaults', () => {
     expect(c.shutdownGraceMs).toBe(10_000);
     expect(c.logLevel).toBe('info');
     expect(c.tls).toBeUndefined();
+    expect(c.redis).toBeUndefined();
+    expect(c.recetasApi).toBe('estado');
+    // Absent: /metrics stays on PORT.
+    expect(c.metricsPort).toBeUndefined();
+    expect(c.trustedProxyHops).toBe(0);
   });
 
-  it('reads every variable it is given', () => {
+  it('every variable it is given', () => {
     const c = config({
       JWT_SECRET: SECRET,
       JWT_ISSUER: 'botica',
@@ -75,106 +86,57 @@ describe('loadConfig defaults', () => {
     expect(c.upstreamUrls.usuarios).toBe('http://users.internal:8080');
   });
 
-  it('selects JWKS mode when only JWT_JWKS_URL is set', () => {
-    expect(config({ JWT_JWKS_URL: 'https://auth.example/jwks.json' }).jwt).toEqual({
-      mode: 'jwks',
-      jwksUrl: 'https://auth.example/jwks.json',
-    });
-  });
-
-  it('treats an empty JWT_SECRET as unset', () => {
-    expect(config({ JWT_SECRET: '', JWT_JWKS_URL: 'https://auth.example/jwks.json' }).jwt.mode).toBe('jwks');
-  });
-
-  it('splits CORS_ORIGINS on commas and trims each origin', () => {
-    const c = config({ JWT_SECRET: SECRET, CORS_ORIGINS: ' https://a.example , https://b.example,,  ' });
-    expect(c.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
-  });
-
-  it('serves TLS when both files are set', () => {
-    const c = config({ JWT_SECRET: SECRET, TLS_CERT_FILE: '/tls/cert.pem', TLS_KEY_FILE: '/tls/key.pem' });
-    expect(c.tls).toEqual({ certFile: '/tls/cert.pem', keyFile: '/tls/key.pem' });
+  it.each<[string, Env, (c: Config) => unknown, unknown]>([
+    ['JWKS mode when only JWT_JWKS_URL is set', { JWT_JWKS_URL: JWKS }, (c) => c.jwt, { mode: 'jwks', jwksUrl: JWKS }],
+    ['an empty JWT_SECRET as unset', { JWT_SECRET: '', JWT_JWKS_URL: JWKS }, (c) => c.jwt.mode, 'jwks'],
+    ['CORS_ORIGINS split on commas, each trimmed', { CORS_ORIGINS: ' https://a.example , https://b.example,,  ' }, (c) => c.corsOrigins, ['https://a.example', 'https://b.example']],
+    ['TLS when both files are set', { TLS_CERT_FILE: '/tls/cert.pem', TLS_KEY_FILE: '/tls/key.pem' }, (c) => c.tls, { certFile: '/tls/cert.pem', keyFile: '/tls/key.pem' }],
+    ['WORKERS greater than 1 with REDIS_URL', { WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' }, (c) => c.workers, 2],
+    ['a REQUEST_TIMEOUT_MS just above 2 x UPSTREAM_TIMEOUT_MS', { UPSTREAM_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1001' }, (c) => c.requestTimeoutMs, 1001],
+    ['a rediss:// URL with password and database', { REDIS_URL: 'rediss://:p%40ss@redis.example:6380/2' }, (c) => c.redis, { url: 'rediss://:p%40ss@redis.example:6380/2', keyPrefix: 'botica:' }],
+    ['REDIS_KEY_PREFIX', { REDIS_URL: 'redis://r:6379', REDIS_KEY_PREFIX: 'staging:' }, (c) => c.redis?.keyPrefix, 'staging:'],
+    ['RECETAS_API validar and RECETAS_OCR_TIMEOUT_MS', { RECETAS_API: 'validar', RECETAS_OCR_TIMEOUT_MS: '15000' }, (c) => [c.recetasApi, c.recetasOcrTimeoutMs], ['validar', 15000]],
+    ['an empty METRICS_PORT as unset', { METRICS_PORT: '' }, (c) => c.metricsPort, undefined],
+    ['METRICS_PORT', { METRICS_PORT: '9464' }, (c) => c.metricsPort, 9464],
+    ['METRICS_PORT 0 (any free port) with PORT 0', { PORT: '0', METRICS_PORT: '0' }, (c) => c.metricsPort, 0],
+    ['TRUSTED_PROXY_HOPS 1', { TRUSTED_PROXY_HOPS: '1' }, (c) => c.trustedProxyHops, 1],
+    ['TRUSTED_PROXY_HOPS 2', { TRUSTED_PROXY_HOPS: '2' }, (c) => c.trustedProxyHops, 2],
+  ])('%s', (_name, env, read, expected) => {
+    const withSecret = 'JWT_JWKS_URL' in env ? env : { JWT_SECRET: SECRET, ...env };
+    expect(read(config(withSecret))).toEqual(expected);
   });
 });
 
-describe('loadConfig errors', () => {
-  it.each([
-    ['PORT', { PORT: 'abc' }],
-    ['UPSTREAM_TIMEOUT_MS', { UPSTREAM_TIMEOUT_MS: '-1' }],
-    ['URL_TAREAS', { URL_TAREAS: 'notaurl' }],
-    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
-    ['JWT_SECRET', { JWT_SECRET: 'too-short' }],
-    ['TLS_KEY_FILE', { TLS_CERT_FILE: '/tls/cert.pem' }],
-    ['TLS_CERT_FILE', { TLS_KEY_FILE: '/tls/key.pem' }],
-  ])('gives one line naming %s when it is bad', (name, bad) => {
-    const lines = errors({ JWT_SECRET: SECRET, ...bad });
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(name);
-  });
-
-  it('rejects setting both JWT_SECRET and JWT_JWKS_URL in one line naming them', () => {
-    const lines = errors({ JWT_SECRET: SECRET, JWT_JWKS_URL: 'https://auth.example/jwks.json' });
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('JWT_SECRET');
-    expect(lines[0]).toContain('JWT_JWKS_URL');
-  });
-
-  it('rejects setting neither JWT_SECRET nor JWT_JWKS_URL in one line naming them', () => {
-    const lines = errors({});
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('JWT_SECRET');
-    expect(lines[0]).toContain('JWT_JWKS_URL');
-  });
-
-  it('rejects a JWKS URL that is not http(s)', () => {
-    const lines = errors({ JWT_JWKS_URL: 'ftp://auth.example/jwks.json' });
-    expect(lines.some((line) => line.includes('JWT_JWKS_URL'))).toBe(true);
-  });
-
-  it('rejects WORKERS greater than 1 without REDIS_URL, naming both variables', () => {
-    const lines = errors({ JWT_SECRET: SECRET, WORKERS: '2' });
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('WORKERS');
-    expect(lines[0]).toContain('REDIS_URL');
-    expect(config({ JWT_SECRET: SECRET, WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).workers).toBe(2);
-  });
-
-  it('rejects a REQUEST_TIMEOUT_MS not greater than 2 x UPSTREAM_TIMEOUT_MS in one line naming both', () => {
-    for (const timing of [
+describe('loadConfig refuses, in one line starting with the variable', () => {
+  it.each<[string, Env[], RegExp]>([
+    ['PORT not a number', [{ PORT: 'abc' }], /^PORT: /],
+    ['a negative UPSTREAM_TIMEOUT_MS', [{ UPSTREAM_TIMEOUT_MS: '-1' }], /^UPSTREAM_TIMEOUT_MS: /],
+    ['a URL_TAREAS that is no URL', [{ URL_TAREAS: 'notaurl' }], /^URL_TAREAS: /],
+    ['an unknown LOG_LEVEL', [{ LOG_LEVEL: 'loud' }], /^LOG_LEVEL: /],
+    ['a JWT_SECRET under 32 bytes', [{ JWT_SECRET: 'too-short' }], /^JWT_SECRET: /],
+    ['TLS_CERT_FILE without TLS_KEY_FILE', [{ TLS_CERT_FILE: '/tls/cert.pem' }], /^TLS_KEY_FILE: /],
+    ['TLS_KEY_FILE without TLS_CERT_FILE', [{ TLS_KEY_FILE: '/tls/key.pem' }], /^TLS_CERT_FILE: /],
+    ['both or neither of JWT_SECRET and JWT_JWKS_URL, naming both', [{ JWT_JWKS_URL: JWKS }, { JWT_SECRET: undefined }], /^JWT_SECRET: .*JWT_JWKS_URL/],
+    ['a JWKS URL that is not http(s)', [{ JWT_SECRET: undefined, JWT_JWKS_URL: 'ftp://auth.example/jwks.json' }], /^JWT_JWKS_URL: /],
+    ['WORKERS greater than 1 without REDIS_URL, naming both', [{ WORKERS: '2' }], /^WORKERS: .*REDIS_URL/],
+    ['a REDIS_URL that is not redis(s)://', [{ REDIS_URL: 'http://redis.example' }], /^REDIS_URL: /],
+    ['an unknown RECETAS_API', [{ RECETAS_API: 'ocr' }], /^RECETAS_API: /],
+    ['a negative RECETAS_OCR_TIMEOUT_MS', [{ RECETAS_OCR_TIMEOUT_MS: '-5' }], /^RECETAS_OCR_TIMEOUT_MS: /],
+    // The request budget must exceed 2 x UPSTREAM_TIMEOUT_MS (a purchase's two writes).
+    ['a REQUEST_TIMEOUT_MS not above 2 x UPSTREAM_TIMEOUT_MS, naming both', [
       { UPSTREAM_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1000' },
       { UPSTREAM_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '800' },
       { UPSTREAM_TIMEOUT_MS: '6000' },
       { REQUEST_TIMEOUT_MS: '6000' },
-    ]) {
-      const lines = errors({ JWT_SECRET: SECRET, ...timing });
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^REQUEST_TIMEOUT_MS: /);
-      expect(lines[0]).toContain('UPSTREAM_TIMEOUT_MS');
-    }
-    expect(config({ JWT_SECRET: SECRET, UPSTREAM_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1001' }).requestTimeoutMs).toBe(1001);
+    ], /^REQUEST_TIMEOUT_MS: .*UPSTREAM_TIMEOUT_MS/],
     // A bad timeout is reported once, as itself, not again as a budget the other cannot fit.
-    expect(errors({ JWT_SECRET: SECRET, UPSTREAM_TIMEOUT_MS: '6000.5' })).toEqual([expect.stringMatching(/^UPSTREAM_TIMEOUT_MS: /)]);
-    expect(errors({ JWT_SECRET: SECRET, REQUEST_TIMEOUT_MS: 'soon' })).toEqual([expect.stringMatching(/^REQUEST_TIMEOUT_MS: /)]);
-  });
-
-  it('takes redis:// and rediss:// URLs (password and database allowed) and refuses others', () => {
-    expect(config({ JWT_SECRET: SECRET, REDIS_URL: 'rediss://:p%40ss@redis.example:6380/2' }).redis).toEqual({
-      url: 'rediss://:p%40ss@redis.example:6380/2',
-      keyPrefix: 'botica:',
-    });
-    expect(config({ JWT_SECRET: SECRET, REDIS_URL: 'redis://r:6379', REDIS_KEY_PREFIX: 'staging:' }).redis?.keyPrefix).toBe('staging:');
-    expect(config({ JWT_SECRET: SECRET }).redis).toBeUndefined();
-    expect(errors({ JWT_SECRET: SECRET, REDIS_URL: 'http://redis.example' }).join('\n')).toContain('REDIS_URL');
-  });
-
-  it('takes RECETAS_API estado or validar and a positive RECETAS_OCR_TIMEOUT_MS', () => {
-    expect(config({ JWT_SECRET: SECRET }).recetasApi).toBe('estado');
-    expect(config({ JWT_SECRET: SECRET, RECETAS_API: 'validar', RECETAS_OCR_TIMEOUT_MS: '15000' })).toMatchObject({
-      recetasApi: 'validar',
-      recetasOcrTimeoutMs: 15000,
-    });
-    expect(errors({ JWT_SECRET: SECRET, RECETAS_API: 'ocr' }).join('\n')).toContain('RECETAS_API');
-    expect(errors({ JWT_SECRET: SECRET, RECETAS_OCR_TIMEOUT_MS: '-5' }).join('\n')).toContain('RECETAS_OCR_TIMEOUT_MS');
+    ['an UPSTREAM_TIMEOUT_MS that is not whole', [{ UPSTREAM_TIMEOUT_MS: '6000.5' }], /^UPSTREAM_TIMEOUT_MS: /],
+    ['a REQUEST_TIMEOUT_MS that is no number', [{ REQUEST_TIMEOUT_MS: 'soon' }], /^REQUEST_TIMEOUT_MS: /],
+    ['a METRICS_PORT equal to PORT', [{ PORT: '9000', METRICS_PORT: '9000' }, { METRICS_PORT: '8888' }], /^METRICS_PORT: .*PORT/],
+    ['a METRICS_PORT that is not a port', ['abc', '-1', '65536', '94.64'].map((value) => ({ METRICS_PORT: value })), /^METRICS_PORT: /],
+    ['a TRUSTED_PROXY_HOPS that is not a small whole number', ['-1', '1.5', 'one', '33'].map((value) => ({ TRUSTED_PROXY_HOPS: value })), /^TRUSTED_PROXY_HOPS: /],
+  ])('%s', (_name, bads, line) => {
+    for (const bad of bads) expect(errors({ JWT_SECRET: SECRET, ...bad }), JSON.stringify(bad)).toEqual([expect.stringMatching(line)]);
   });
 
   it('reports every bad variable at once, one line each', () => {
@@ -185,16 +147,28 @@ describe('loadConfig errors', () => {
     }
   });
 
-  it('reports a missing secret together with other bad variables', () => {
-    const lines = errors({ PORT: 'abc' });
-    expect(lines).toHaveLength(2);
-    expect(lines.some((line) => line.startsWith('PORT'))).toBe(true);
-    expect(lines.some((line) => line.includes('JWT_SECRET'))).toBe(true);
+  it.each<[string, Env, string[]]>([
+    ['a missing secret', { PORT: 'abc' }, ['PORT', 'JWT_SECRET']],
+    ['an unpaired TLS file', { JWT_SECRET: SECRET, LOG_LEVEL: 'loud', TLS_CERT_FILE: '/tls/cert.pem' }, ['LOG_LEVEL', 'TLS_KEY_FILE']],
+    ['a bad PORT and a METRICS_PORT of the same text, each as itself', { JWT_SECRET: SECRET, PORT: 'abc', METRICS_PORT: 'abc' }, ['PORT', 'METRICS_PORT']],
+  ])('reports %s together with other bad variables', (_name, env, names) => {
+    const lines = errors(env);
+    expect(lines.map((line) => line.slice(0, line.indexOf(':'))).sort()).toEqual([...names].sort());
   });
+});
 
-  it('reports an unpaired TLS file together with other bad variables', () => {
-    const lines = errors({ JWT_SECRET: SECRET, LOG_LEVEL: 'loud', TLS_CERT_FILE: '/tls/cert.pem' });
-    expect(lines).toHaveLength(2);
-    expect(lines.some((line) => line.includes('TLS_KEY_FILE'))).toBe(true);
+describe('the one-line message of a port that cannot listen', () => {
+  const inUse = Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' });
+
+  it.each<[string, string, string]>([
+    // The METRICS_PORT listener's failure names that variable, with the port to try instead.
+    ['METRICS_PORT', listenFailureMessage(new MetricsPortListenFailure(9464, inUse), '0.0.0.0', 8888, 'npm start'),
+      'port 9464 on 0.0.0.0 is already in use; start on another port: METRICS_PORT=9465 npm start'],
+    ['METRICS_PORT named by the caller', listenFailureMessage(inUse, '0.0.0.0', 9464, 'npm start', 'METRICS_PORT'),
+      'port 9464 on 0.0.0.0 is already in use; start on another port: METRICS_PORT=9465 npm start'],
+    ['PORT', listenFailureMessage(inUse, '127.0.0.1', 8888, 'npm run demo'),
+      'port 8888 on 127.0.0.1 is already in use; start on another port: PORT=8889 npm run demo'],
+  ])('names %s and the command to start on another port', (_name, message, expected) => {
+    expect(message).toBe(expected);
   });
 });
