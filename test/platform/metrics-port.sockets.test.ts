@@ -1,10 +1,12 @@
-// METRICS_PORT and WORKERS > 1, on real gateway processes over real sockets: with METRICS_PORT,
-// /metrics is served only there (the public port answers it 404 NOT_FOUND, the metrics port
-// answers nothing else); with WORKERS=2, /metrics reports the sum over both workers on whichever
-// port it is served, whichever worker takes the scrape.
-import { describe, expect, it } from 'vitest';
-import { MAIN_JS, exitWithin, freePort, httpRequest, spawnNode } from '../helpers/e2e.js';
+// METRICS_PORT over real sockets: /metrics is served only there (the public port answers it 404
+// NOT_FOUND, the metrics port answers nothing else), by the process itself (startServer, in this
+// process) or, with WORKERS=2, by the cluster's primary with the sum over both workers (child
+// processes). A cluster's /metrics on the public port: scale-out.sockets. The METRICS_PORT = PORT
+// refusal: config.unit (the line) and process-lifecycle.sockets (start-up printing every line).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, httpRequest } from '../helpers/e2e.js';
 import { useScaleOutWorld } from '../helpers/gateway-processes.js';
+import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-gateway.js';
 
 const world = useScaleOutWorld();
 const HEALTH_ROUTE = '/api/orchestrator/health';
@@ -31,16 +33,21 @@ function expectNotFoundBody(answer: { status: number; headers: Record<string, un
   expect(body.error).toEqual(expect.stringContaining(path));
 }
 
-describe('METRICS_PORT', () => {
-  it('serves Prometheus text only on the metrics port; the public port answers /metrics 404 NOT_FOUND; the metrics port answers /health 404', async () => {
-    const metricsPort = await freePort();
-    const [gateway] = await world.start(1, { METRICS_PORT: String(metricsPort) });
-    if (!gateway) throw new Error('a gateway expected');
-    const publicRoot = gateway.api.replace('/api/orchestrator', '');
-    const metricsRoot = `http://127.0.0.1:${metricsPort}`;
-    await sendHealthRequests(publicRoot);
+describe('METRICS_PORT in one process', () => {
+  let sut: GatewayUnderTest;
+  beforeAll(async () => {
+    sut = await startGatewayUnderTest({ METRICS_PORT: '0' });
+  });
+  afterAll(async () => {
+    await sut?.close();
+  });
 
-    expectNotFoundBody(await httpRequest(`${publicRoot}/metrics`), '/metrics');
+  it('serves Prometheus text only on the metrics port; the public port answers /metrics 404 NOT_FOUND; the metrics port answers /health 404', async () => {
+    const metricsRoot = sut.gateway.metricsUrl as string;
+    expect(metricsRoot).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await sendHealthRequests(sut.url);
+
+    expectNotFoundBody(await httpRequest(`${sut.url}/metrics`), '/metrics');
 
     const scrape = await httpRequest(`${metricsRoot}/metrics`);
     expect(scrape.status).toBe(200);
@@ -51,34 +58,10 @@ describe('METRICS_PORT', () => {
     expectNotFoundBody(await httpRequest(`${metricsRoot}${HEALTH_ROUTE}`), HEALTH_ROUTE);
     expectNotFoundBody(await httpRequest(`${metricsRoot}/`), '/');
   });
-
-  it('refuses to start when METRICS_PORT equals PORT, in one stderr line naming METRICS_PORT', async () => {
-    const port = String(await freePort());
-    const proc = spawnNode(MAIN_JS, { JWT_SECRET: 'x'.repeat(32), HOST: '127.0.0.1', PORT: port, METRICS_PORT: port });
-    const exit = await exitWithin(proc, 15_000);
-    expect(exit.code).not.toBe(0);
-    expect(exit.code).not.toBeNull();
-    const lines = proc.stderr().split('\n').filter((line) => line.trim() !== '');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/\bMETRICS_PORT\b/);
-  });
 });
 
-describe('WORKERS=2: /metrics is the sum over the workers', () => {
-  it('on the public port (no METRICS_PORT), whichever worker answers the scrape', async () => {
-    const [cluster] = await world.start(1, { WORKERS: '2', REDIS_URL: world.redis.url });
-    if (!cluster) throw new Error('a gateway expected');
-    const root = cluster.api.replace('/api/orchestrator', '');
-    await sendHealthRequests(root);
-    // Each scrape on a new connection: the cluster hands them to its workers in turn.
-    for (let scrape = 0; scrape < 4; scrape++) {
-      const answer = await httpRequest(`${root}/metrics`);
-      expect(answer.status).toBe(200);
-      expect(healthRequestsCounted(answer.body)).toBe(N);
-    }
-  }, 60_000);
-
-  it('on METRICS_PORT, served by the primary; the public port answers /metrics 404', async () => {
+describe('WORKERS=2 and METRICS_PORT', () => {
+  it('the primary serves the sum over the workers; the public port answers /metrics 404', async () => {
     const metricsPort = await freePort();
     const [cluster] = await world.start(1, { WORKERS: '2', REDIS_URL: world.redis.url, METRICS_PORT: String(metricsPort) });
     if (!cluster) throw new Error('a gateway expected');
