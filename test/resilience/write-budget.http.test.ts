@@ -1,12 +1,13 @@
-// The write budget: no write starts unless the request's remaining budget covers it. A purchase
-// needs 2 x UPSTREAM_TIMEOUT_MS left (a stock write and the registration); every other write one
+// The request budget. No write starts unless the remaining budget covers it: a purchase needs
+// 2 x UPSTREAM_TIMEOUT_MS left (a stock write and the registration), every other write one
 // UPSTREAM_TIMEOUT_MS (`validar`: RECETAS_OCR_TIMEOUT_MS when set). Otherwise the answer is 504
 // UPSTREAM_TIMEOUT with details {stage: 'write_budget'} (no service to blame) and Retry-After, and
-// nothing was written. The budget is spent by slow upstream reads (msw delays), a slow DNS answer
-// or a body that arrives slowly; each stays well under its own cap, so only the rule can refuse.
-import { setTimeout as sleep } from 'node:timers/promises';
+// nothing was written. And an upstream call is cut off when the budget runs out before its cap.
+// The budget is spent by slow upstream reads, a slow DNS answer or a body that arrives slowly, each
+// well under its own cap. The budget reads only Date.now(): one case spends it in real time, the
+// others move the clock forward instead of waiting (simulated, Date only; timers stay real).
 import { delay, http } from 'msw';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SEED_DNI, SEED_RECETA_IDS, SEED_TASK_IDS } from '../../mocks/index.js';
 import { fakeResolveHost } from '../helpers/fake-dns.js';
 import { API, BASE_URLS, createHarness, errorBody, tokens, type Harness } from '../helpers/harness.js';
@@ -21,14 +22,43 @@ const TASK_LIST = `${BASE_URLS.tareas}/integration-tasks/get_tasks/`;
 const RECETAS_READS = `${BASE_URLS.recetas}/api/*`;
 const CONFIG = { base_url: 'https://api.example.com/sync', http_method: 'POST', payload: { almacen: 'norte' } };
 
-/** Reads of `url` answer as usual, `ms` late. */
-const slowReads = (h: Harness, url: string, ms = SLOW_MS) =>
+/** Date.now() jumps `ms` ahead: time passes for the budget without the test waiting for it. */
+const spend = (ms: number) => vi.setSystemTime(Date.now() + ms);
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Reads of `url` answer as usual, `ms` late (simulated unless `real`). */
+const slowReads = (h: Harness, url: string, ms = SLOW_MS, real = false) =>
   h.msw.use(
     http.get(url, async () => {
-      await delay(ms);
+      if (real) await delay(ms);
+      else spend(ms);
       return undefined;
     }),
   );
+
+/** A JSON body whose rest arrives `ms` after its first byte (simulated). */
+function slowBody(json: unknown, ms: number): RequestInit {
+  const bytes = new TextEncoder().encode(JSON.stringify(json));
+  let sent = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (!sent) {
+        sent = true;
+        controller.enqueue(bytes.subarray(0, 1));
+        return;
+      }
+      spend(ms);
+      controller.enqueue(bytes.subarray(1));
+      controller.close();
+    },
+  });
+  return { body, duplex: 'half', headers: { 'content-type': 'application/json' } } as RequestInit;
+}
 
 async function expectWriteBudgetRefusal(response: Response, text: RegExp) {
   expect(response.status).toBe(504);
@@ -44,6 +74,11 @@ const stockOf = (h: Harness, id: number) => h.mocks.state.data.productos.items.f
 const purchaseCount = (h: Harness) => h.mocks.state.data.usuarios.compras.length;
 const buy = async (h: Harness, json: unknown, key?: string) =>
   h.request(`${API}/compras`, { method: 'POST', token: await tokens.ana(), json, headers: key ? { 'idempotency-key': key } : {} });
+/** `json` to `path`, sent at once or, with `slowMs`, slowly (its rest `slowMs` after the first byte). */
+function sendJson(h: Harness, method: string, path: string, token: string, json: unknown, slowMs?: number, headers: Record<string, string> = {}) {
+  const init = slowMs === undefined ? { body: JSON.stringify(json), headers: { 'content-type': 'application/json' } } : slowBody(json, slowMs);
+  return h.app.request(`${API}${path}`, { method, ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}`, ...headers } });
+}
 
 describe('a purchase whose reads leave less than 2 x UPSTREAM_TIMEOUT_MS', () => {
   const h = createHarness(TIGHT);
@@ -51,9 +86,9 @@ describe('a purchase whose reads leave less than 2 x UPSTREAM_TIMEOUT_MS', () =>
   beforeEach(h.reset);
   afterAll(h.close);
 
-  it('answers 504 write_budget with Retry-After, taking no stock and registering nothing', async () => {
+  it('answers 504 write_budget with Retry-After, taking no stock and registering nothing (reads slow in real time)', async () => {
     const [stockBefore, purchasesBefore] = [stockOf(h, 1), purchaseCount(h)];
-    slowReads(h, PRODUCT);
+    slowReads(h, PRODUCT, SLOW_MS, true);
     const response = await buy(h, { productos: [{ producto_id: 1, cantidad: 2 }] });
     await expectWriteBudgetRefusal(response, /No queda tiempo para completar la compra/);
 
@@ -104,7 +139,7 @@ describe('every other write, which needs UPSTREAM_TIMEOUT_MS left', () => {
   // The SSRF guard's look-ups of task hosts answer as the fake DNS does, `dnsDelayMs` late.
   let dnsDelayMs = 0;
   const slowDns = async (host: string, timeoutMs: number) => {
-    await sleep(Math.min(dnsDelayMs, timeoutMs));
+    spend(Math.min(dnsDelayMs, timeoutMs));
     return fakeResolveHost(host);
   };
   const h = createHarness(TIGHT, { resolveHost: slowDns });
@@ -132,13 +167,7 @@ describe('every other write, which needs UPSTREAM_TIMEOUT_MS left', () => {
   const cases: Record<string, WriteCase> = {
     'a task create (its body arrives slowly)': {
       slowDown: () => undefined,
-      send: async (slow) =>
-        h.request(`${API}/integration-tasks`, {
-          method: 'POST',
-          token: await tokens.ana(),
-          json: { name: 'Sync', config: CONFIG },
-          ...(slow ? { bodyDelayMs: 2 * SLOW_MS } : {}),
-        }),
+      send: async (slow) => sendJson(h, 'POST', '/integration-tasks', await tokens.ana(), { name: 'Sync', config: CONFIG }, slow ? 2 * SLOW_MS : undefined),
       writes: () => h.writes('tareas'),
       state: anaTaskCount,
     },
@@ -179,25 +208,15 @@ describe('every other write, which needs UPSTREAM_TIMEOUT_MS left', () => {
     "an ADMIN's rejection (its body arrives slowly, then a slow prescription read)": {
       slowDown: () => slowReads(h, RECETAS_READS),
       send: async (slow) =>
-        h.request(`${API}/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, {
-          method: 'PUT',
-          token: await tokens.admin(),
-          json: { estadovalidacion: 'RECHAZADA' },
-          ...(slow ? { bodyDelayMs: SLOW_MS } : {}),
-        }),
+        sendJson(h, 'PUT', `/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, await tokens.admin(), { estadovalidacion: 'RECHAZADA' }, slow ? SLOW_MS : undefined),
       writes: () => h.writes('recetas'),
       state: () => recetaState(SEED_RECETA_IDS.anaPendingValid),
     },
     'an invoice batch (its body arrives slowly)': {
       slowDown: () => undefined,
       send: async (slow) =>
-        h.request(`${API}/facturas`, {
-          method: 'POST',
-          token: await tokens.ana(),
-          headers: { 'idempotency-key': 'lote-budget-1' },
-          json: [{ numero_factura: 'F-000001', rut_cliente: '11.111.111-1', monto: 1500.5, fecha_emision: new Date().toISOString().slice(0, 10) }],
-          ...(slow ? { bodyDelayMs: 2 * SLOW_MS } : {}),
-        }),
+        sendJson(h, 'POST', '/facturas', await tokens.ana(), [{ numero_factura: 'F-000001', rut_cliente: '11.111.111-1', monto: 1500.5, fecha_emision: new Date().toISOString().slice(0, 10) }],
+          slow ? 2 * SLOW_MS : undefined, { 'idempotency-key': 'lote-budget-1' }),
       writes: () => h.calls('facturas'),
       state: () => h.calls('facturas').length,
     },
@@ -228,12 +247,7 @@ describe('`validar` with RECETAS_OCR_TIMEOUT_MS, which needs the OCR cap left', 
   afterAll(h.close);
 
   const validate = async (bodyDelayMs?: number) =>
-    h.request(`${API}/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, {
-      method: 'PUT',
-      token: await tokens.ana(),
-      json: { estadovalidacion: 'VALIDADA' },
-      ...(bodyDelayMs !== undefined ? { bodyDelayMs } : {}),
-    });
+    sendJson(h, 'PUT', `/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, await tokens.ana(), { estadovalidacion: 'VALIDADA' }, bodyDelayMs);
 
   it('does not call validar with more than UPSTREAM_TIMEOUT_MS but less than the OCR cap left', async () => {
     // About 3500 ms left: enough for an ordinary write, not for the OCR call.
@@ -245,5 +259,33 @@ describe('`validar` with RECETAS_OCR_TIMEOUT_MS, which needs the OCR cap left', 
   it('calls validar when the OCR cap fits', async () => {
     expect((await validate()).status).toBe(200);
     expect(h.writes('recetas')).toMatchObject([{ method: 'PUT', path: `/api/recetas/${SEED_RECETA_IDS.anaPendingValid}/validar` }]);
+  });
+});
+
+describe('an upstream call when the budget left is shorter than UPSTREAM_TIMEOUT_MS', () => {
+  // REQUEST_TIMEOUT_MS must exceed 2 x UPSTREAM_TIMEOUT_MS (a purchase's two writes), so the
+  // budget is shorter than one call's cap only once something else has spent it: here a body that
+  // takes 1900 of the 2100 ms to arrive, leaving about 200 ms for the first upstream call.
+  const h = createHarness(TIGHT);
+  beforeAll(h.listen);
+  beforeEach(h.reset);
+  afterAll(h.close);
+
+  it('is given up when the budget runs out, not at its own cap: 504 naming the service', async () => {
+    const heldFor: number[] = [];
+    h.msw.use(
+      http.get(`${BASE_URLS.recetas}/api/recetas/:id`, async ({ request }) => {
+        const arrived = performance.now();
+        await new Promise((resolve) => request.signal.addEventListener('abort', resolve, { once: true }));
+        heldFor.push(performance.now() - arrived);
+        return undefined;
+      }),
+    );
+    const response = await sendJson(h, 'PUT', `/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, await tokens.ana(), { estadovalidacion: 'VALIDADA' }, 1900);
+    expect(response.status).toBe(504);
+    expect(await errorBody(response)).toMatchObject({ code: 'UPSTREAM_TIMEOUT', details: { service: 'recetas' } });
+    // Given up when the budget ran out (about 200 ms, real timers), not at UPSTREAM_TIMEOUT_MS (1000 ms).
+    expect(heldFor).toHaveLength(1);
+    expect(heldFor[0]).toBeLessThan(800);
   });
 });

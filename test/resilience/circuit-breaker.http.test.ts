@@ -1,60 +1,58 @@
-// A service's circuit breaker over real sockets: it opens only after the configured volume and
-// failure percentage, then refuses without calling the upstream (503 + Retry-After), lets one
-// trial through after the reset timeout (closing again if it passes), ignores upstream 4xx, and
-// never affects the other services.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// A service's circuit breaker: it opens only after the configured volume and failure percentage
+// (timeouts and resets count), then refuses without calling the upstream (503 + Retry-After), lets
+// one trial through after the reset timeout (closing again if it passes), ignores upstream 4xx, and
+// never affects the other services or readiness. In process: the breaker judges the upstream
+// error, which the fault matrix shows is the same over real sockets.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_RECETA_IDS, type FaultRule, type ServiceName } from '../../mocks/index.js';
 import { waitFor } from '../helpers/e2e.js';
-import { tokens } from '../helpers/harness.js';
-import { callGateway, recordedCalls, startGatewayUnderTest, startMockServersUnderTest, type GatewayUnderTest, type MockServersUnderTest } from '../helpers/socket-gateway.js';
+import { API, createHarness, tokens } from '../helpers/harness.js';
 
 const RESET_TIMEOUT_MS = 600;
-const ENV = {
-  UPSTREAM_TIMEOUT_MS: '500',
+const TASKS_LIST = '/integration-tasks/get_tasks/';
+
+const h = createHarness({
+  UPSTREAM_TIMEOUT_MS: '300',
   REQUEST_TIMEOUT_MS: '2000',
   BREAKER_VOLUME_THRESHOLD: '4',
   BREAKER_ERROR_THRESHOLD_PERCENT: '50',
   BREAKER_RESET_TIMEOUT_MS: String(RESET_TIMEOUT_MS),
-};
-const TASKS_LIST = '/integration-tasks/get_tasks/';
-
-let upstreams: MockServersUnderTest;
-let gateway: GatewayUnderTest;
-let ana: string;
-let admin: string;
-
+});
+let ana = '';
+let admin = '';
 beforeAll(async () => {
-  upstreams = await startMockServersUnderTest();
+  h.listen();
   ana = await tokens.ana();
   admin = await tokens.admin();
 });
+beforeEach(h.reset);
+afterAll(h.close);
 
-afterAll(async () => {
-  await upstreams?.close();
-});
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: { code?: string; details?: Record<string, unknown> };
+}
 
-beforeEach(async () => {
-  expect((await fetch(`${upstreams.urls.usuarios}/__mock/reset`, { method: 'POST' })).status).toBe(204);
-  gateway = await startGatewayUnderTest(ENV, {}, { upstreams, captureLogs: true });
-});
+async function send(path: string, init: { token?: string; method?: string; json?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+  const res = await h.request(`${API}${path}`, { token: ana, ...init });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Answer['body'] };
+}
 
-afterEach(async () => {
-  await gateway?.close();
-});
-
-const setFaults = (service: ServiceName, rules: FaultRule[]) => upstreams.mocks.setFaults(service, rules);
-const listTasks = () => callGateway(gateway.api, '/integration-tasks', { token: ana });
-const tasksCalls = async () => (await recordedCalls(upstreams.urls, 'tareas')).length;
+const setFaults = (service: ServiceName, rules: FaultRule[]) => h.mocks.setFaults(service, rules);
+const listTasks = () => send('/integration-tasks');
+const tasksCalls = () => h.calls('tareas').length;
 
 async function breakers(): Promise<Record<ServiceName, string>> {
-  const ready = await callGateway(gateway.api, '/ready');
+  const ready = await send('/ready');
+  // An open breaker never makes the gateway unready.
   expect(ready.status).toBe(200);
-  const states = ready.body.upstreams as Record<ServiceName, { breaker: string }>;
+  const states = (ready.body as { upstreams: Record<ServiceName, { breaker: string }> }).upstreams;
   return Object.fromEntries(Object.entries(states).map(([service, { breaker }]) => [service, breaker])) as Record<ServiceName, string>;
 }
 
 async function breakerGauge(service: ServiceName): Promise<number> {
-  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  const text = await (await h.request('/metrics')).text();
   const match = new RegExp(`^[a-z_]*breaker_state\\{[^}]*service="${service}"[^}]*\\} (\\S+)$`, 'm').exec(text);
   expect(match, `breaker gauge of ${service}`).not.toBeNull();
   return Number(match?.[1]);
@@ -70,14 +68,14 @@ async function expectFailures(count: number, status = 503) {
 }
 
 async function expectRefusedWithoutCalling(times: number) {
-  const before = await tasksCalls();
+  const before = tasksCalls();
   for (let i = 0; i < times; i++) {
     const res = await listTasks();
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', details: { service: 'tareas', reason: 'circuit_open' } });
     expect(res.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
   }
-  expect(await tasksCalls()).toBe(before);
+  expect(tasksCalls()).toBe(before);
 }
 
 const waitForBreaker = (state: string) =>
@@ -88,9 +86,10 @@ describe('circuit breaker lifecycle', () => {
     setFaults('tareas', [{ method: 'GET', path: TASKS_LIST, fault: 'status', status: 500 }]);
     await expectFailures(3);
     expect((await breakers()).tareas).toBe('closed');
-    expect(await tasksCalls()).toBe(3);
+    expect(tasksCalls()).toBe(3);
 
     await expectFailures(1);
+    expect(tasksCalls()).toBe(4);
     expect(await breakers()).toEqual({ usuarios: 'closed', productos: 'closed', recetas: 'closed', tareas: 'open', facturas: 'closed' });
     expect(await breakerGauge('tareas')).toBe(2);
     expect(await breakerGauge('usuarios')).toBe(0);
@@ -99,9 +98,9 @@ describe('circuit breaker lifecycle', () => {
     // A failing trial opens it again at once, and it keeps refusing.
     await waitForBreaker('half-open');
     expect(await breakerGauge('tareas')).toBe(1);
-    const before = await tasksCalls();
+    const before = tasksCalls();
     expect((await listTasks()).status).toBe(503);
-    expect(await tasksCalls()).toBe(before + 1);
+    expect(tasksCalls()).toBe(before + 1);
     expect((await breakers()).tareas).toBe('open');
     await expectRefusedWithoutCalling(3);
 
@@ -110,11 +109,11 @@ describe('circuit breaker lifecycle', () => {
     await waitForBreaker('half-open');
     const trial = await listTasks();
     expect(trial.status).toBe(200);
-    expect(await tasksCalls()).toBe(before + 2);
+    expect(tasksCalls()).toBe(before + 2);
     expect((await breakers()).tareas).toBe('closed');
     expect(await breakerGauge('tareas')).toBe(0);
     for (let i = 0; i < 3; i++) expect((await listTasks()).status).toBe(200);
-    expect(await tasksCalls()).toBe(before + 5);
+    expect(tasksCalls()).toBe(before + 5);
   });
 
   it('opens only above the error percentage', async () => {
@@ -144,15 +143,15 @@ describe('circuit breaker lifecycle', () => {
     await expectFailures(4);
     expect((await breakers()).tareas).toBe('open');
 
-    expect((await callGateway(gateway.api, '/compras/me', { token: ana })).status).toBe(200);
-    expect((await callGateway(gateway.api, '/compras', { token: ana, method: 'POST', body: { productos: [1], cantidades: [1] } })).status).toBe(201);
-    const receta = await callGateway(gateway.api, `/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, {
-      token: admin, method: 'PUT', body: { estadovalidacion: 'VALIDADA' },
+    expect((await send('/compras/me')).status).toBe(200);
+    expect((await send('/compras', { method: 'POST', json: { productos: [1], cantidades: [1] } })).status).toBe(201);
+    const receta = await send(`/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, {
+      token: admin, method: 'PUT', json: { estadovalidacion: 'VALIDADA' },
     });
     expect(receta.status).toBe(200);
-    const facturas = await callGateway(gateway.api, '/facturas', {
-      token: ana, method: 'POST', headers: { 'idempotency-key': 'breaker-isolation-1' },
-      body: [{ numero_factura: 'F-1', rut_cliente: '11111111-1', monto: 10, fecha_emision: new Date().toISOString().slice(0, 10) }],
+    const facturas = await send('/facturas', {
+      method: 'POST', headers: { 'idempotency-key': 'breaker-isolation-1' },
+      json: [{ numero_factura: 'F-1', rut_cliente: '11111111-1', monto: 10, fecha_emision: new Date().toISOString().slice(0, 10) }],
     });
     expect(facturas.status).toBe(202);
     expect(await breakers()).toEqual({ usuarios: 'closed', productos: 'closed', recetas: 'closed', tareas: 'open', facturas: 'closed' });
@@ -161,23 +160,29 @@ describe('circuit breaker lifecycle', () => {
 });
 
 describe('upstream 4xx never opens a breaker', () => {
-  const CASES: Array<{ service: ServiceName; rulePath: string; send: () => ReturnType<typeof callGateway> }> = [
-    { service: 'productos', rulePath: '/api/productos/*', send: () => callGateway(gateway.api, '/compras', { token: ana, method: 'POST', body: { productos: [1], cantidades: [1] } }) },
-    { service: 'tareas', rulePath: TASKS_LIST, send: () => listTasks() },
-    { service: 'usuarios', rulePath: '/api/compras/me', send: () => callGateway(gateway.api, '/compras/me', { token: ana }) },
+  const buy = () => send('/compras', { method: 'POST', json: { productos: [1], cantidades: [1] } });
+  const validate = () => send(`/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, { method: 'PUT', json: { estadovalidacion: 'VALIDADA' } });
+  // `answers`: the gateway's status for the upstream's 404, 403 and 422 (its own words, no 503).
+  const CASES: Array<{ name: string; service: ServiceName; rulePath: string; callsPerSend: number; answers: number[]; healthy: number; send: () => Promise<Answer> }> = [
+    { name: 'productos in a purchase', service: 'productos', rulePath: '/api/productos/*', callsPerSend: 1, answers: [404, 403, 422], healthy: 201, send: buy },
+    // Two product lookups per validation; a missing product fails the prescription check (422).
+    { name: 'productos in a prescription check', service: 'productos', rulePath: '/api/productos/*', callsPerSend: 2, answers: [422, 403, 422], healthy: 200, send: validate },
+    { name: 'tareas', service: 'tareas', rulePath: TASKS_LIST, callsPerSend: 1, answers: [404, 403, 422], healthy: 200, send: () => listTasks() },
+    { name: 'usuarios', service: 'usuarios', rulePath: '/api/compras/me', callsPerSend: 1, answers: [404, 403, 422], healthy: 200, send: () => send('/compras/me') },
   ];
 
-  it.each(CASES)('$service answering 404, 403 and 422 twenty-one times', async ({ service, rulePath, send }) => {
-    const statuses = [404, 403, 422];
-    setFaults(service, statuses.map((status) => ({ method: 'GET', path: rulePath, fault: 'status', status, body: '{"detail":"no"}', times: 7 })));
+  it.each(CASES)('$name answering 404, 403 and 422 seven times each', async ({ service, rulePath, callsPerSend, answers, healthy, send: sendOne }) => {
+    const times = 7 * callsPerSend;
+    setFaults(service, [404, 403, 422].map((status) => ({ method: 'GET', path: rulePath, fault: 'status', status, body: '{"detail":"no"}', times })));
     for (let i = 0; i < 21; i++) {
-      const res = await send();
-      expect(res.status).toBeGreaterThanOrEqual(400);
+      const res = await sendOne();
+      expect(res.status).toBe(answers[Math.floor(i / 7)]);
+      if (res.status === 403) expect(res.body.code).toBe('FORBIDDEN');
       expect(res.body.details).not.toMatchObject({ reason: 'circuit_open' });
     }
-    expect(upstreams.mocks.faults(service).map((rule) => rule.applied)).toEqual([7, 7, 7]);
+    expect(h.mocks.faults(service).map((rule) => rule.applied)).toEqual([times, times, times]);
     expect((await breakers())[service]).toBe('closed');
     expect(await breakerGauge(service)).toBe(0);
-    expect((await send()).status).toBe(service === 'productos' ? 201 : 200);
+    expect((await sendOne()).status).toBe(healthy);
   });
 });
