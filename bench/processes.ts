@@ -20,9 +20,9 @@ export async function startJsonChild<T>(script: string, args: string[]): Promise
   return { child: wrap(proc), info: JSON.parse(first) as T };
 }
 
-/** Starts the gateway (`dist/src/main.js`) with `env` and waits until /health answers. */
-export async function startGateway(env: Record<string, string>, port: number): Promise<Child> {
-  const proc = spawn(process.execPath, ['dist/src/main.js'], {
+/** Starts the gateway (`node ...nodeArgs dist/src/main.js`) with `env` and waits until /health answers. */
+export async function startGateway(env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<Child> {
+  const proc = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
