@@ -1,5 +1,5 @@
 // HTTPS in the process: with TLS_CERT_FILE and TLS_KEY_FILE the gateway serves HTTPS itself and
-// sends Strict-Transport-Security; without them it serves plain HTTP and sends no HSTS header.
+// sends Strict-Transport-Security (without them: plain HTTP and no HSTS, probe-fast-path.sockets).
 // The certificate is self-signed, made at test time with the openssl CLI.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -83,25 +83,5 @@ describe.skipIf(opensslMissing)(opensslMissing ? `${tlsSuite} - SKIPPED: the ope
     );
     // Node's TLS server answers a plain HTTP request with a raw "400 Bad Request" and closes.
     expect(answer === 'refused' || answer === 400).toBe(true);
-  });
-});
-
-describe('gateway without TLS variables (TLS terminated at the load balancer)', () => {
-  let sut: GatewayUnderTest;
-
-  beforeAll(async () => {
-    sut = await startGatewayUnderTest();
-  });
-
-  afterAll(async () => {
-    await sut?.close();
-  });
-
-  it('serves plain HTTP and sends no Strict-Transport-Security header', async () => {
-    expect(sut.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const res = await fetch(`${sut.url}${HEALTH}`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.has('strict-transport-security')).toBe(false);
   });
 });

@@ -1,9 +1,11 @@
-// Cross-cutting behaviour: health and readiness, uniform 404s, security and request-id headers,
-// trace propagation, the upstream header allow-list, body limits, CORS and log hygiene.
+// Cross-cutting behaviour in the app (in process): health and readiness through the framework (the
+// server's probe fast path: probe-fast-path.sockets), uniform 404s, the language of errors, the
+// headers on every answer (nosniff, request id, Server-Timing), request-id and trace propagation,
+// the upstream header allow-list, CORS without CORS_ORIGINS and log hygiene.
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_RECETA_IDS } from '../../mocks/index.js';
-import { API, BASE_URLS, TEST_SECRET, createHarness, errorBody, tokens, type Harness } from '../helpers/harness.js';
+import { API, BASE_URLS, TEST_SECRET, createHarness, errorBody, expectUnauthenticated, tokens } from '../helpers/harness.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -17,8 +19,8 @@ beforeEach(h.reset);
 afterAll(h.close);
 
 /** Ana's purchases: one call to the users service, then one per product on the products service. */
-const getMine = async (headers: Record<string, string> = {}, harness: Harness = h) =>
-  harness.request(`${API}/compras/me`, { token: await tokens.ana(), headers });
+const getMine = async (headers: Record<string, string> = {}) =>
+  h.request(`${API}/compras/me`, { token: await tokens.ana(), headers });
 
 /** An admin validating Luis's prescription: users (patient check), products and prescriptions. */
 const adminValidate = async (headers: Record<string, string> = {}) =>
@@ -119,47 +121,60 @@ describe('language of error messages', () => {
   });
 
   it('words 401s and unknown routes in Spanish too', async () => {
-    const unauthenticated = await errorBody(await h.request(`${API}/compras/me`));
-    expect(unauthenticated.error).toBe('Falta el token de acceso (Authorization: Bearer)');
+    const refused = await h.request(`${API}/compras/me`);
+    // The uniform 401: WWW-Authenticate: Bearer, UNAUTHENTICATED, its request id, no upstream call.
+    await expectUnauthenticated(h, refused.clone());
+    expect((await errorBody(refused)).error).toBe('Falta el token de acceso (Authorization: Bearer)');
     const unknown = await errorBody(await h.request(`${API}/nope`, { headers: { 'accept-language': 'es-PE' } }));
     expect(unknown.error).toBe(`No existe la ruta GET ${API}/nope`);
   });
 });
 
 describe('response headers', () => {
-  it('sets nosniff and a request id on every kind of answer', async () => {
-    const responses = [
-      await h.request(`${API}/health`),
-      await h.request(`${API}/compras/me`),
-      await h.request('/nope'),
-      await getMine(),
-      await h.request('/metrics'),
-      await h.request('/api/schema'),
-    ];
-    h.deps.health.startDraining();
-    responses.push(await h.request(`${API}/ready`));
-    for (const response of responses) {
-      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(response.headers.get('x-request-id')).toMatch(UUID);
-    }
+  const TOTAL = /(^|,\s*)total;dur=\d+(\.\d+)?/;
+  // Server-Timing (`total` always) is on every answer under the API, refusals included, and on nothing else.
+  it.each<[string, number, () => Promise<Response>, RegExp | null]>([
+    ['probe', 200, () => h.request(`${API}/health`), TOTAL],
+    ['authenticated read', 200, () => getMine(), TOTAL],
+    ['catalogue page', 200, () => h.request(`${API}/productos/paged`), TOTAL],
+    ['invalid body', 400, async () => h.request(`${API}/compras`, { method: 'POST', token: await tokens.ana(), json: { productos: [] } }), TOTAL],
+    ['request without a token', 401, () => h.request(`${API}/compras/me`), TOTAL],
+    ['request with a bad token', 401, () => h.request(`${API}/compras/me`, { token: 'not.a.jwt' }), TOTAL],
+    ['unknown API route', 404, () => h.request(`${API}/nope`), TOTAL],
+    ['body over the limit', 413, async () => h.request(`${API}/compras`, { method: 'POST', token: await tokens.ana(), json: { x: 'y'.repeat(110_000) } }), TOTAL],
+    ['readiness while draining', 503, () => (h.deps.health.startDraining(), h.request(`${API}/ready`)), TOTAL],
+    ['unknown route outside the API', 404, () => h.request('/nope'), null],
+    ['metrics', 200, () => h.request('/metrics'), null],
+    ['document', 200, () => h.request('/api/schema'), null],
+  ])('the %s answers %i with nosniff and a request id, and Server-Timing only under the API', async (_name, status, send, timing) => {
+    const response = await send();
+    expect(response.status).toBe(status);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-request-id')).toMatch(UUID);
+    if (timing) expect(response.headers.get('server-timing')).toMatch(timing);
+    else expect(response.headers.get('server-timing')).toBeNull();
   });
 
-  it('adopts a valid client request id and sends it on every upstream call', async () => {
-    const response = await getMine({ 'x-request-id': 'abc-123_=' });
+  it('names each upstream call of an answer that made some in Server-Timing', async () => {
+    const res = await getMine();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('server-timing')).toMatch(/usuarios;dur=[\d.]+;desc="listMyPurchases"/);
+  });
+
+  it.each([
+    ['a valid client request id', 'abc-123_='],
+    ['a request id of exactly 255 characters', 'a'.repeat(255)],
+  ])('adopts %s and sends it on every upstream call', async (_name, id) => {
+    const response = await getMine({ 'x-request-id': id });
     expect(response.status).toBe(200);
-    expect(response.headers.get('x-request-id')).toBe('abc-123_=');
+    expect(response.headers.get('x-request-id')).toBe(id);
     expect(h.calls().length).toBeGreaterThan(1);
-    for (const call of h.calls()) expect(call.headers['x-request-id']).toBe('abc-123_=');
+    for (const call of h.calls()) expect(call.headers['x-request-id']).toBe(id);
   });
 
   it('uses an adopted request id in error bodies', async () => {
     const response = await h.request(`${API}/compras/me`, { headers: { 'x-request-id': 'client-id-1' } });
     expect((await errorBody(response)).requestId).toBe('client-id-1');
-  });
-
-  it('adopts a request id of exactly 255 characters', async () => {
-    const id = 'a'.repeat(255);
-    expect((await getMine({ 'x-request-id': id })).headers.get('x-request-id')).toBe(id);
   });
 
   it.each([
@@ -220,103 +235,7 @@ describe('headers sent upstream', () => {
   });
 });
 
-describe('with BODY_LIMIT_BYTES and CORS_ORIGINS', () => {
-  const limited = createHarness({ BODY_LIMIT_BYTES: '1000', CORS_ORIGINS: 'https://app.example, https://admin.example' });
-  beforeAll(() => {
-    h.msw.close();
-    limited.listen();
-  });
-  beforeEach(limited.reset);
-  afterAll(() => {
-    limited.close();
-    h.listen();
-  });
-
-  const setState = async (body: RequestInit['body'], headers: Record<string, string> = {}, init: RequestInit = {}) =>
-    limited.request(`${API}/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, {
-      ...init,
-      method: 'PUT',
-      token: await tokens.ana(),
-      headers: { 'content-type': 'application/json', ...headers },
-      body,
-    });
-
-  it('accepts a body under the limit', async () => {
-    const body = JSON.stringify({ estadovalidacion: 'VALIDADA', nota: 'x'.repeat(800) });
-    expect((await setState(body)).status).toBe(200);
-  });
-
-  it('answers 413 PAYLOAD_TOO_LARGE to a larger body, without upstream calls', async () => {
-    const response = await setState(JSON.stringify({ estadovalidacion: 'VALIDADA', nota: 'x'.repeat(2000) }));
-    expect(response.status).toBe(413);
-    expect((await errorBody(response)).code).toBe('PAYLOAD_TOO_LARGE');
-    expect(limited.calls()).toEqual([]);
-  });
-
-  it('answers 413 to a streamed body without Content-Length', async () => {
-    const chunk = new TextEncoder().encode(`{"estadovalidacion":"VALIDADA","nota":"${'x'.repeat(500)}`);
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (let i = 0; i < 4; i++) controller.enqueue(chunk);
-        controller.enqueue(new TextEncoder().encode('"}'));
-        controller.close();
-      },
-    });
-    const response = await setState(stream, {}, { duplex: 'half' } as RequestInit);
-    expect(response.status).toBe(413);
-    expect((await errorBody(response)).code).toBe('PAYLOAD_TOO_LARGE');
-    expect(limited.calls()).toEqual([]);
-  });
-
-  it('allows a preflight from a configured origin', async () => {
-    const response = await limited.request(`${API}/compras`, {
-      method: 'OPTIONS',
-      headers: {
-        origin: 'https://app.example',
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'authorization, content-type',
-      },
-    });
-    expect(response.status).toBeLessThan(300);
-    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
-    expect(response.headers.get('access-control-allow-methods')).toContain('POST');
-    expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
-  });
-
-  it('allows the contract methods and request headers and exposes the gateway headers', async () => {
-    const preflight = await limited.request(`${API}/compras`, {
-      method: 'OPTIONS',
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'PUT' },
-    });
-    const list = (name: string, response: Response) =>
-      (response.headers.get(name) ?? '').split(',').map((item) => item.trim().toLowerCase());
-    expect(list('access-control-allow-methods', preflight)).toEqual(expect.arrayContaining(['get', 'post', 'put', 'delete']));
-    expect(list('access-control-allow-headers', preflight)).toEqual(
-      expect.arrayContaining(['authorization', 'content-type', 'idempotency-key', 'x-request-id', 'traceparent', 'accept-language']),
-    );
-    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
-    const simple = await limited.request(`${API}/health`, { headers: { origin: 'https://app.example' } });
-    expect(list('access-control-expose-headers', simple)).toEqual(
-      expect.arrayContaining(['x-request-id', 'retry-after', 'idempotent-replayed', 'x-gateway-completed', 'server-timing']),
-    );
-  });
-
-  it('allows every configured origin (the list is trimmed)', async () => {
-    const response = await limited.request(`${API}/health`, { headers: { origin: 'https://admin.example' } });
-    expect(response.headers.get('access-control-allow-origin')).toBe('https://admin.example');
-  });
-
-  it('gives no Access-Control-Allow-Origin to another origin', async () => {
-    for (const method of ['OPTIONS', 'GET']) {
-      const response = await limited.request(`${API}/health`, {
-        method,
-        headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
-      });
-      expect(response.headers.get('access-control-allow-origin')).toBeNull();
-    }
-  });
-});
-
+// With CORS_ORIGINS (and BODY_LIMIT_BYTES): body-limit-and-cors.http.
 describe('without CORS_ORIGINS', () => {
   it('gives no Access-Control-Allow-Origin to any origin', async () => {
     const preflight = await h.request(`${API}/compras`, {

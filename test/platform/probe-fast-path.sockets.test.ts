@@ -1,5 +1,6 @@
 // Liveness and readiness answered by the server's fast path (before the framework), over a real
-// socket: the same body, headers, metric and log line as through the framework.
+// socket: the same body, headers, metric and log line as through the framework (platform.http).
+// This gateway has no TLS variables: plain HTTP, no Strict-Transport-Security (with them: https.sockets).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { GatewayMetrics } from '../../src/observability/metrics.js';
@@ -21,7 +22,8 @@ afterAll(async () => {
 });
 
 describe('the probes over a socket', () => {
-  it.each(['/health', '/echo', '/health/', '/echo?x=1'])('GET %s: 200 healthy with request id, security headers and Server-Timing', async (path) => {
+  it.each(['/health', '/echo', '/health/', '/echo?x=1'])('GET %s: 200 healthy with request id, security headers and Server-Timing, over plain HTTP', async (path) => {
+    expect(sut.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${sut.url}/api/orchestrator${path}`, { headers: { 'x-request-id': 'probe-1' } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'healthy', service: 'orchestrator', message: 'Orchestrator is running' });
@@ -30,6 +32,7 @@ describe('the probes over a socket', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(res.headers.get('server-timing')).toMatch(/^total;dur=\d+(\.\d+)?$/);
+    expect(res.headers.has('strict-transport-security')).toBe(false);
   });
 
   it('GET /ready: 200 with breakers and the store; a request id of its own when the client sent an invalid one', async () => {
@@ -57,6 +60,7 @@ describe('the probes over a socket', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(res.headers.get('server-timing')).toMatch(/^total;dur=/);
+    expect(res.headers.has('strict-transport-security')).toBe(false);
   });
 
   it('leaves other methods and paths to the framework', async () => {
