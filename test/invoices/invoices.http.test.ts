@@ -1,6 +1,8 @@
-// Invoice intake forwarded to the FastAPI + Celery queue: every invoice is checked before anything
-// is sent, the Idempotency-Key travels with the batch, the queue's 202/409/422 are passed on, and
-// the write is never retried.
+// Invoice intake forwarded to the FastAPI + Celery queue, as the client sees it: every invoice is
+// checked before anything is sent, the Idempotency-Key travels with the batch, the queue's
+// 202/409/422 are passed on, and the write is never retried. The field rules themselves are pure
+// tables (invoice-rules.unit, rut.unit); the key scoping and the queue's refusals are use-case
+// tests (submit-invoices.use-case).
 import { http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -49,9 +51,10 @@ describe('POST /facturas', () => {
     return body;
   }
 
-  it('forwards a valid batch with the same Idempotency-Key and passes the 202 on', async () => {
-    const batch = [invoice(1), invoice(2, { rut_cliente: '10000013-k', monto: 0.07 })];
-    const response = await submit(batch, 'lote-2025-08-24-0001');
+  it("forwards a valid batch (one dated tomorrow UTC) with the caller-scoped key and Authorization, passing the 202 on", async () => {
+    const batch = [invoice(1), invoice(2, { rut_cliente: '10000013-k', monto: 0.07, fecha_emision: utcDate(1) })];
+    const token = await tokens.ana();
+    const response = await h.request(`${API}/facturas`, { method: 'POST', token, json: batch, headers: { 'idempotency-key': 'lote-2025-08-24-0001' } });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ status: 'OK', detail: '2 facturas recibidas y encoladas para procesamiento.' });
 
@@ -61,19 +64,9 @@ describe('POST /facturas', () => {
     // The key reaches the queue scoped to the caller: SHA-256 of "<sub>:<key>".
     const scoped = scopedKey(SEED_DNI.ana, 'lote-2025-08-24-0001');
     expect(calls[0]?.headers['idempotency-key']).toBe(scoped);
+    // The caller's Authorization travels to the invoice queue, like to the task queue.
+    expect(calls[0]?.headers.authorization).toBe(`Bearer ${token}`);
     expect(h.mocks.state.data.facturas.batches).toMatchObject([{ idempotencyKey: scoped, facturas: batch }]);
-  });
-
-  it("forwards the caller's Authorization to the invoice queue, like to the task queue", async () => {
-    const token = await tokens.ana();
-    const response = await h.request(`${API}/facturas`, {
-      method: 'POST',
-      token,
-      json: [invoice(1)],
-      headers: { 'idempotency-key': 'lote-auth' },
-    });
-    expect(response.status).toBe(202);
-    expect(h.calls('facturas')[0]?.headers.authorization).toBe(`Bearer ${token}`);
   });
 
   it('answers a replay of the same key with 409 DUPLICATE_REQUEST and enqueues nothing more', async () => {
@@ -89,22 +82,6 @@ describe('POST /facturas', () => {
     expect(key).toHaveLength(255);
     expect((await submit([invoice(1)], key)).status).toBe(202);
     expect(h.calls('facturas')[0]?.headers['idempotency-key']).toBe(scopedKey(SEED_DNI.ana, key));
-  });
-
-  it("keeps keys per caller: Luis's batch under Ana's key is accepted, and Ana's replay is still 409", async () => {
-    expect((await submit([invoice(1)], 'lote-compartido')).status).toBe(202);
-    const luis = await h.request(`${API}/facturas`, {
-      method: 'POST',
-      token: await tokens.luis(),
-      json: [invoice(2)],
-      headers: { 'idempotency-key': 'lote-compartido' },
-    });
-    expect(luis.status).toBe(202);
-    expect((await submit([invoice(3)], 'lote-compartido')).status).toBe(409);
-    const keys = h.calls('facturas').map((call) => call.headers['idempotency-key']);
-    expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
-    expect(keys[1]).not.toBe(keys[0]);
-    expect(JSON.stringify(h.calls('facturas'))).not.toContain('lote-compartido');
   });
 
   it.each([
@@ -123,6 +100,8 @@ describe('POST /facturas', () => {
     expect(h.calls()).toEqual([]);
   });
 
+  // One batch breaking each rule of each field once: every rule is wired to its field, and every
+  // failing index.field is listed. The rules' own edge cases are the unit tables.
   it('lists every failing index and field of a batch and forwards nothing', async () => {
     const batch = [
       invoice(0),
@@ -130,9 +109,28 @@ describe('POST /facturas', () => {
       invoice(2),
       invoice(3, { monto: 0, fecha_emision: utcDate(2) }),
       invoice(4, { numero_factura: '' }),
+      invoice(5, { monto: 1.005 }),
+      invoice(6, { fecha_emision: '2025-02-29' }),
+      invoice(7, { monto: '10' }),
+      invoice(8, { numero_factura: undefined }),
+      invoice(9, { numero_factura: '   ' }),
+      invoice(10, { rut_cliente: '111111111', monto: -1, fecha_emision: '2025-8-24' }),
     ];
     const body = await expectBatchInvalid(await submit(batch), []);
-    expect([...issuePaths(body)].sort()).toEqual(['1.rut_cliente', '3.fecha_emision', '3.monto', '4.numero_factura']);
+    expect([...issuePaths(body)].sort()).toEqual([
+      '1.rut_cliente',
+      '10.fecha_emision',
+      '10.monto',
+      '10.rut_cliente',
+      '3.fecha_emision',
+      '3.monto',
+      '4.numero_factura',
+      '5.monto',
+      '6.fecha_emision',
+      '7.monto',
+      '8.numero_factura',
+      '9.numero_factura',
+    ]);
   });
 
   it.each([
@@ -162,27 +160,6 @@ describe('POST /facturas', () => {
     expect(h.calls()).toEqual([]);
   });
 
-  it('accepts an invoice dated tomorrow (UTC) but not the day after', async () => {
-    await expectBatchInvalid(await submit([invoice(1, { fecha_emision: utcDate(2) })], 'lote-pasado'), ['0.fecha_emision']);
-    expect((await submit([invoice(1, { fecha_emision: utcDate(1) })], 'lote-manana')).status).toBe(202);
-    expect(h.calls('facturas')).toHaveLength(1);
-  });
-
-  it.each([
-    ['a date that does not exist', { fecha_emision: '2025-02-29' }, '0.fecha_emision'],
-    ['a date with one-digit month', { fecha_emision: '2025-8-24' }, '0.fecha_emision'],
-    ['monto 0', { monto: 0 }, '0.monto'],
-    ['monto -1', { monto: -1 }, '0.monto'],
-    ['monto with 3 decimals', { monto: 1.005 }, '0.monto'],
-    ['a large monto with 3 decimals', { monto: 10000.123 }, '0.monto'],
-    ['monto as a string', { monto: '10' }, '0.monto'],
-    ['a RUT without hyphen', { rut_cliente: '111111111' }, '0.rut_cliente'],
-    ['a missing numero_factura', { numero_factura: undefined }, '0.numero_factura'],
-    ['a blank numero_factura', { numero_factura: '   ' }, '0.numero_factura'],
-  ])('rejects an invoice with %s', async (_case, overrides, path) => {
-    await expectBatchInvalid(await submit([invoice(0, overrides)]), [path]);
-  });
-
   it("maps the service's own 422 to VALIDATION_ERROR with index.field paths", async () => {
     h.msw.use(
       http.post(FACTURAS_URL, () =>
@@ -196,27 +173,23 @@ describe('POST /facturas', () => {
     expect(issuePaths(body)).toEqual(['0.monto']);
   });
 
-  it('is 503 naming the service, without leaking its body, when the service fails with 500', async () => {
-    h.msw.use(http.post(FACTURAS_URL, () => HttpResponse.text('Internal Server Error at redis://queue.internal:6379', { status: 500 })));
+  it.each([
+    ['fails with 500', () => HttpResponse.text('Internal Server Error at redis://queue.internal:6379', { status: 500 })],
+    ['drops the connection', () => HttpResponse.error()],
+  ])('is 503 naming the service, without leaking its body, when the service %s; the batch is sent once, never retried', async (_case, answer) => {
+    let attempts = 0;
+    h.msw.use(
+      http.post(FACTURAS_URL, () => {
+        attempts++;
+        return answer();
+      }),
+    );
     const response = await submit([invoice(0)]);
     expect(response.status).toBe(503);
     const body = await errorBody(response);
     expect(body.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(body.details?.service).toBe('facturas');
     expect(JSON.stringify(body)).not.toMatch(/redis|queue\.internal/);
-  });
-
-  it('never retries the batch after a network error: one attempt, then 503', async () => {
-    let attempts = 0;
-    h.msw.use(
-      http.post(FACTURAS_URL, () => {
-        attempts++;
-        return HttpResponse.error();
-      }),
-    );
-    const response = await submit([invoice(0)]);
-    expect(response.status).toBe(503);
-    expect((await errorBody(response)).details?.service).toBe('facturas');
     expect(attempts).toBe(1);
   });
 

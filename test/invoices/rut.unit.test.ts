@@ -15,16 +15,11 @@ describe('checkDigit', () => {
     ['10000013', 'K'],
     ['10000004', '0'],
     ['22222222', '2'],
+    // K in upper case, never a "10"; 0 when the remainder is 0, never an "11".
+    ['10000027', 'K'],
+    ['10000018', '0'],
   ])('gives %s the check digit %s', (body, digit) => {
     expect(checkDigit(body)).toBe(digit);
-  });
-
-  it('answers K in upper case, never a "10"', () => {
-    expect(checkDigit('10000027')).toBe('K');
-  });
-
-  it('answers 0 when the remainder is 0 (never an "11")', () => {
-    expect(checkDigit('10000018')).toBe('0');
   });
 });
 

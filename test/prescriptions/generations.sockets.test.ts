@@ -1,5 +1,6 @@
 // Both generations of the prescriptions service over real sockets: the gateway started with
-// RECETAS_API=estado or validar in front of the mock server playing the same generation.
+// RECETAS_API=estado or validar in front of the mock server playing the same generation. Their
+// refusals (422, 501) are prescriptions.http and validar.http, in process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_RECETA_IDS, type RecordedCall } from '../../mocks/index.js';
 import { startGatewayUnderTest, type GatewayUnderTest } from '../helpers/socket-gateway.js';
@@ -35,25 +36,5 @@ describe.each(['estado', 'validar'] as const)('RECETAS_API=%s over sockets', (ge
     });
     const route = generation === 'estado' ? `/api/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}` : `/api/recetas/${SEED_RECETA_IDS.anaPendingValid}/validar`;
     expect(await recetasWrites()).toEqual([route]);
-  });
-
-  it('refuses a prescription from an unlicensed doctor with 422 medico and no state change', async () => {
-    await sut.resetMocks();
-    const response = await put(`/recetas/estado/${SEED_RECETA_IDS.anaPendingBadDoctor}`, sut.clienteToken, { estadovalidacion: 'VALIDADA' });
-    expect(response.status).toBe(422);
-    const body = (await response.json()) as { code: string; details: { checks_fallidos: string[] } };
-    expect(body.code).toBe('PRESCRIPTION_INVALID');
-    expect(body.details.checks_fallidos).toEqual(['medico']);
-    const read = (await (await fetch(`${sut.upstreams.urls.recetas}/api/recetas/${SEED_RECETA_IDS.anaPendingBadDoctor}`)).json()) as {
-      estadoValidacion: string;
-    };
-    expect(read.estadoValidacion).toBe('pendiente');
-  });
-
-  it(`lets an ADMIN reject: ${generation === 'estado' ? '200' : '501 NOT_SUPPORTED with no write'}`, async () => {
-    await sut.resetMocks();
-    const response = await put(`/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, sut.adminToken, { estadovalidacion: 'RECHAZADA' });
-    expect(response.status).toBe(generation === 'estado' ? 200 : 501);
-    expect(await recetasWrites()).toHaveLength(generation === 'estado' ? 1 : 0);
   });
 });
