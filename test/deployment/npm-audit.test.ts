@@ -43,28 +43,20 @@ describe('scripts/ops/npm-audit.sh', () => {
     expect(run.output).toMatch(/no high or critical advisory/);
   });
 
-  it('fails on a high advisory', () => {
-    const run = audit(report(1, 0), '', 1);
+  it.each([
+    ['a high advisory', report(1, 0), '', /npm audit failed[\s\S]*"high":1/],
+    ['a critical advisory', report(0, 2), '', undefined],
+    ['an audit endpoint error other than 405', ERROR_405.replace(/405/g, '500'), 'npm error audit endpoint returned an error\n', undefined],
+    ['a 405 that comes with another npm error', ERROR_405, 'npm error network request failed\n', undefined],
+  ])('fails on %s', (_name, stdout, stderr, output) => {
+    const run = audit(stdout, stderr, 1);
     expect(run.code).toBe(1);
-    expect(run.output).toMatch(/npm audit failed[\s\S]*"high":1/);
-  });
-
-  it('fails on a critical advisory', () => {
-    expect(audit(report(0, 2), '', 1).code).toBe(1);
+    if (output) expect(run.output).toMatch(output);
   });
 
   it('only warns when the registry answers 405 on the audit endpoint', () => {
     const run = audit(ERROR_405, 'npm warn audit 405 Method Not Allowed\nnpm error audit endpoint returned an error\n', 1);
     expect(run.code).toBe(0);
     expect(run.output).toMatch(/WARNING: npm audit did NOT run: https:\/\/registry\.example\/ answered 405/);
-  });
-
-  it('fails when the audit endpoint errors with anything but 405', () => {
-    const error500 = ERROR_405.replace(/405/g, '500');
-    expect(audit(error500, 'npm error audit endpoint returned an error\n', 1).code).toBe(1);
-  });
-
-  it('fails when the 405 output comes with another npm error', () => {
-    expect(audit(ERROR_405, 'npm error network request failed\n', 1).code).toBe(1);
   });
 });

@@ -11,17 +11,12 @@ const parts = (header: string) => {
 };
 
 describe('incomingOrNewTraceparent', () => {
-  it('keeps a valid incoming traceparent', () => {
-    expect(incomingOrNewTraceparent(VALID)).toBe(VALID);
-  });
-
-  it('keeps the sampled flag of the caller (00 stays unsampled)', () => {
-    const unsampled = VALID.replace(/-01$/, '-00');
-    expect(incomingOrNewTraceparent(unsampled)).toBe(unsampled);
-  });
-
-  it('normalises case and surrounding whitespace', () => {
-    expect(incomingOrNewTraceparent(`  ${VALID.toUpperCase()} `)).toBe(VALID);
+  it.each([
+    ['a valid incoming traceparent', VALID, VALID],
+    ['the unsampled flag of the caller (00 stays unsampled)', VALID.replace(/-01$/, '-00'), VALID.replace(/-01$/, '-00')],
+    ['a valid one in another case or with surrounding whitespace, normalised', `  ${VALID.toUpperCase()} `, VALID],
+  ])('keeps %s', (_name, header, kept) => {
+    expect(incomingOrNewTraceparent(header)).toBe(kept);
   });
 
   it('starts a new trace when there is no header', () => {
@@ -51,19 +46,15 @@ describe('incomingOrNewTraceparent', () => {
 });
 
 describe('childTraceparent', () => {
-  it('keeps the trace id and flags and picks a fresh span id', () => {
-    const child = childTraceparent(VALID);
+  it.each(['01', '00'])('keeps the trace id and the flags (%s) and picks a fresh span id', (flags) => {
+    const child = childTraceparent(VALID.replace(/-01$/, `-${flags}`));
     expect(parts(child).traceId).toBe('0af7651916cd43dd8448eb211c80319c');
-    expect(parts(child).flags).toBe('01');
+    expect(parts(child).flags).toBe(flags);
     expect(parts(child).spanId).not.toBe('b7ad6b7169203331');
   });
 
   it('gives each child its own span id', () => {
     const spans = new Set(Array.from({ length: 20 }, () => parts(childTraceparent(VALID)).spanId));
     expect(spans.size).toBe(20);
-  });
-
-  it('keeps an unsampled flag', () => {
-    expect(parts(childTraceparent(VALID.replace(/-01$/, '-00'))).flags).toBe('00');
   });
 });
