@@ -57,8 +57,9 @@ describe('WRITES_PER_MINUTE_PER_CALLER', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect((await errorBody(refused)).details).toEqual({ limit: 'per_minute' });
     expect(h.calls()).toHaveLength(calls);
-    // Reads are not limited.
+    // Reads are not limited, and each caller has a count of their own.
     expect((await h.request(`${API}/compras/me`, { token: await tokens.ana() })).status).toBe(200);
+    expect((await h.request(`${API}/compras`, { method: 'POST', token: await tokens.luis(), json: PURCHASE })).status).toBe(201);
   });
 
   it('counts writes of every kind, and a refused write (404, 409) counts too', async () => {
@@ -107,11 +108,6 @@ describe('WRITES_PER_MINUTE_PER_CALLER', () => {
     const replay = await buy('rep-1');
     expect([replay.status, replay.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
   });
-
-  it('keeps each caller to their own count', async () => {
-    for (let i = 0; i < 3; i += 1) expect((await buy()).status).toBe(201);
-    expect((await h.request(`${API}/compras`, { method: 'POST', token: await tokens.luis(), json: PURCHASE })).status).toBe(201);
-  });
 });
 
 describe('the limits without them', () => {
@@ -120,11 +116,11 @@ describe('the limits without them', () => {
   beforeEach(h.reset);
   afterAll(h.close);
 
-  it('lets 0 mean no limit', async () => {
+  it('lets 0 mean no limit (70 writes of one caller, over the default 60, sent at once)', async () => {
     const token = await tokens.ana();
-    for (let i = 0; i < 70; i += 1) {
-      expect((await h.request(`${API}/integration-tasks/${SEED_TASK_IDS.anaPending}/execute`, { method: 'POST', token })).status).toBe(202);
-    }
+    const execute = () => h.request(`${API}/integration-tasks/${SEED_TASK_IDS.anaPending}/execute`, { method: 'POST', token });
+    const answers = await Promise.all(Array.from({ length: 70 }, execute));
+    expect(answers.map((res) => res.status)).toEqual(Array.from({ length: 70 }, () => 202));
   });
 });
 
