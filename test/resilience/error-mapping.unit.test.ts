@@ -31,21 +31,17 @@ describe('toGatewayError', () => {
     expect(Number(mapped.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
   });
 
-  it('maps an unreachable upstream to 503 with Retry-After', () => {
-    const mapped = toGatewayError(new UpstreamError('tareas', 'unavailable', { cause: new TypeError('fetch failed') }));
-    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'tareas' } });
+  it.each([
+    ['an unreachable upstream', new UpstreamError('tareas', 'unavailable', { cause: new TypeError('fetch failed') })],
+    ['an upstream 5xx (its body never shown)', new UpstreamError('usuarios', 'unavailable', { status: 500, body: SECRET_BODY })],
+    ['a response that broke the contract', new UpstreamError('facturas', 'bad-response', { message: 'facturas: body is not JSON' })],
+    ['a read abandoned because the client left, like any unfinished upstream call', new UpstreamError('productos', 'cancelled')],
+    ['an unreachable JWKS (the key set named as the service)', new UpstreamError('jwks', 'unavailable')],
+  ])('maps %s to 503 UPSTREAM_UNAVAILABLE naming the service, with Retry-After', (_name, error) => {
+    const mapped = toGatewayError(error);
+    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: error.service } });
     expect(mapped.headers['Retry-After']).toMatch(/^\d+$/);
-  });
-
-  it('maps an upstream 5xx to 503 without its body', () => {
-    const mapped = toGatewayError(new UpstreamError('usuarios', 'unavailable', { status: 500, body: SECRET_BODY }));
-    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'usuarios' } });
     expect(visible(mapped)).not.toContain('NullPointerException');
-  });
-
-  it('maps a response that broke the contract to 503', () => {
-    const mapped = toGatewayError(new UpstreamError('facturas', 'bad-response', { message: 'facturas: body is not JSON' }));
-    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'facturas' } });
   });
 
   it('maps an upstream 401 to 401 UNAUTHENTICATED with WWW-Authenticate', () => {
@@ -78,15 +74,6 @@ describe('toGatewayError', () => {
     expect(visible(mapped)).not.toContain('NullPointerException');
   });
 
-  it('maps a read abandoned because the client left to 503, like any unfinished upstream call', () => {
-    const mapped = toGatewayError(new UpstreamError('productos', 'cancelled'));
-    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'productos' } });
-  });
-
-  it('names the key set as the service when the JWKS is unreachable', () => {
-    const mapped = toGatewayError(new UpstreamError('jwks', 'unavailable'));
-    expect(mapped).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, details: { service: 'jwks' } });
-  });
 
   it.each([
     [400, 'VALIDATION_ERROR'],
