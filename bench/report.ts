@@ -101,9 +101,9 @@ export function renderReport(results: Measured[], run: RunInfo, storeOverhead: S
   }
   const wide = by('compras/me: gateway, 200 connections');
   check('peak RSS < 150 MB with 200 connections', wide && wide.peakRssMb < 150, `${wide?.peakRssMb ?? 'n/a'} MB`);
-  const wideV8 = by('compras/me: gateway, 200 connections, V8 default heap growth');
+  const wideV8 = by('compras/me: gateway, 200 connections, V8 default heap sizing');
   if (wide && wideV8) {
-    checks.push(`| memory policy (heap growth 1.25x) vs V8's default growth, 200 connections (reported, no target) | - | ${fmt(wide.peakRssMb / wideV8.peakRssMb, 2)}x the peak RSS (${wide.peakRssMb} vs ${wideV8.peakRssMb} MB) at ${fmt(wide.requestsPerSecond / wideV8.requestsPerSecond, 2)}x the throughput (${fmt(wide.requestsPerSecond, 0)} vs ${fmt(wideV8.requestsPerSecond, 0)} req/s) |`);
+    checks.push(`| memory policy (src/server/memory-policy.ts) vs V8's default heap sizing, 200 connections (reported, no target) | - | ${fmt(wide.peakRssMb / wideV8.peakRssMb, 2)}x the peak RSS (${wide.peakRssMb} vs ${wideV8.peakRssMb} MB) at ${fmt(wide.requestsPerSecond / wideV8.requestsPerSecond, 2)}x the throughput (${fmt(wide.requestsPerSecond, 0)} vs ${fmt(wideV8.requestsPerSecond, 0)} req/s) |`);
   }
 
   const why: string[] = [];

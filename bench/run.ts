@@ -53,7 +53,7 @@ const gateways: Record<Exclude<Target, 'baseline'>, Child> = {
   gateway: await startGateway(gatewayEnv, ports.gateway),
   'gateway-cluster': await startGateway({ ...redisEnv, WORKERS: '2' }, ports.cluster),
   'gateway-fresh': await startGateway(gatewayEnv, ports.fresh),
-  'gateway-fresh-v8-defaults': await startGateway(gatewayEnv, ports.freshV8Defaults, ['--heap-growing-percent=0']),
+  'gateway-fresh-v8-defaults': await startGateway(gatewayEnv, ports.freshV8Defaults, ['--heap-growing-percent=0', '--semi-space-growth-factor=2']),
   'gateway-redis': await startGateway(redisEnv, ports.redis),
   'gateway-redis-3': await startGateway({ ...redisEnv, WORKERS: '3' }, ports.redis3),
   'gateway-nobatch': await startGateway({ ...gatewayEnv, STOCK_BATCHING: 'off' }, ports.nobatch),

@@ -53,8 +53,8 @@ export function scenarios(latencyMs: number): Scenario[] {
     { name: 'compras/me: direct', target: 'baseline', latencyMs: L, method: 'GET', path: '/direct/compras-me', token: 'cliente', connections: 10 },
     { name: 'compras/me: gateway', target: 'gateway', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 10 },
     // A process of its own: peak RSS then measures this load, not what earlier scenarios left.
-    // The same in a process started with `--heap-growing-percent=0`: V8's own heap growth, the baseline of the memory policy.
-    { name: 'compras/me: gateway, 200 connections, V8 default heap growth', target: 'gateway-fresh-v8-defaults', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 200 },
+    // The same in a process started with V8's own heap sizing (`--heap-growing-percent=0 --semi-space-growth-factor=2`), the baseline of the memory policy (src/server/memory-policy.ts).
+    { name: 'compras/me: gateway, 200 connections, V8 default heap sizing', target: 'gateway-fresh-v8-defaults', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 200 },
     { name: 'compras/me: gateway, 200 connections', target: 'gateway-fresh', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 200 },
     { name: 'compras/me: gateway, 2 workers', target: 'gateway-cluster', latencyMs: L, method: 'GET', path: '/api/orchestrator/compras/me', token: 'cliente', connections: 10 },
     // Purchases of the same products serialise on the per-product stock lock, so latency is
