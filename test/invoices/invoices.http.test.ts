@@ -204,12 +204,6 @@ describe('POST /facturas', () => {
     expect((await errorBody(response)).code).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(h.calls()).toEqual([]);
   });
-
-  it('is 401 without a token, forwarding nothing', async () => {
-    const response = await h.request(`${API}/facturas`, { method: 'POST', json: [invoice(0)], headers: { 'idempotency-key': 'k' } });
-    expect(response.status).toBe(401);
-    expect(h.calls()).toEqual([]);
-  });
 });
 
 describe('POST /facturas with INVOICE_BODY_LIMIT_BYTES=5000', () => {

@@ -1,6 +1,7 @@
 // The mock routes the gateway passes the frontends through to (accounts on the users service, the
 // products catalogue, prescription uploads), through both transports the gateway's tests use: the
-// msw handlers and the real mock servers. Same apps, so the same answers.
+// msw handlers and the real mock servers. Same apps, so the same answers. Where an answer has a
+// real-format fixture (test/fixtures/upstream-answers.ts) it is compared with that fixture.
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMswHandlers } from '../../mocks/handlers/msw-handlers.js';
@@ -19,6 +20,7 @@ import {
 import type { MockUpstreams, SamplePrescription, ServiceName } from '../../mocks/index.js';
 import { startMockServers } from '../../mocks/servers/start-mock-servers.js';
 import type { RunningMockServers } from '../../mocks/servers/start-mock-servers.js';
+import { PRODUCTOS, RECETAS, USUARIOS, formOf } from '../fixtures/upstream-answers.js';
 
 const SECRET = 'passthrough-test-secret-of-at-least-32-bytes';
 const NOW = new Date('2025-10-05T15:04:05.123Z');
@@ -88,11 +90,12 @@ describe.each([mswTransport(), serverTransport()])('through the $name', (transpo
   const postJson = (service: ServiceName, path: string, body: unknown, headers: Record<string, string> = {}, method = 'POST') =>
     send(service, path, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const bearer = (token: unknown) => ({ authorization: `Bearer ${String(token)}` });
-  const springError = (status: number, error: string, message: string) => ({
+  /** A Spring error answer as a fixture records it; its timestamp any local date-time with a fraction (the fixture's form). */
+  const spring = ({ status, error, message }: { status: number; error: string; message: string }) => ({
     status,
     body: { status, error, message, timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+$/) },
   });
-  const internalError = springError(500, 'Error interno del servidor', 'Ha ocurrido un error inesperado');
+  const internalError = spring(USUARIOS.internalError);
 
   describe('users: login', () => {
     it('issues the service token (sub the DNI, the stored role) by DNI or by email, the email winning when both are sent', async () => {
@@ -107,18 +110,18 @@ describe.each([mswTransport(), serverTransport()])('through the $name', (transpo
       const both = await postJson('usuarios', '/api/auth/login', { email: 'luis@example.com', dni: SEED_DNI.ana, password: SEED_PASSWORDS.luis });
       expect(await verifyBearer(`Bearer ${String(both.body?.['token'])}`, SECRET)).toMatchObject({ dni: SEED_DNI.luis });
       const bothWrong = await postJson('usuarios', '/api/auth/login', { email: 'nadie@example.com', dni: SEED_DNI.ana, password: SEED_PASSWORDS.ana });
-      expect(bothWrong).toEqual(springError(400, 'Usuario no encontrado', 'Usuario no encontrado'));
+      expect(bothWrong).toEqual(spring(USUARIOS.loginUnknownUser));
     });
 
     it('answers 400 for an unknown user or no identifier, 401 for a wrong password, 400 validationErrors for a blank password', async () => {
       expect(await postJson('usuarios', '/api/auth/login', { dni: SEED_DNI.unregistered, password: 'x' })).toEqual(
-        springError(400, 'Usuario no encontrado', 'Usuario no encontrado'),
+        spring(USUARIOS.loginUnknownUser),
       );
       expect(await postJson('usuarios', '/api/auth/login', { dni: '  ', password: 'x' })).toEqual(
-        springError(400, 'Usuario no encontrado', 'Debe proporcionar email o dni'),
+        spring(USUARIOS.loginWithoutIdentifier),
       );
       expect(await postJson('usuarios', '/api/auth/login', { dni: SEED_DNI.ana, password: 'ana12346' })).toEqual(
-        springError(401, 'Error de autenticación', 'Contraseña incorrecta'),
+        spring(USUARIOS.loginWrongPassword),
       );
       const blank = await postJson('usuarios', '/api/auth/login', { dni: SEED_DNI.ana, password: ' ', email: 'sin-arroba' });
       expect(blank).toEqual({
@@ -143,6 +146,7 @@ describe.each([mswTransport(), serverTransport()])('through the $name', (transpo
     it('registers a CLIENTE (200 with a token) who can then log in and read and change their profile', async () => {
       const registered = await postJson('usuarios', '/api/auth/register', { ...account, role: 'ADMIN' });
       expect(registered.status).toBe(200);
+      expect(formOf(registered.body)).toEqual(formOf(USUARIOS.issuedToken));
       expect(await verifyBearer(`Bearer ${String(registered.body?.['token'])}`, SECRET)).toEqual({ dni: account.dni, role: 'CLIENTE' });
       expect(transport.mocks.state.data.usuarios.users.at(-1)).toMatchObject({ id: 6, dni: account.dni, role: 'CLIENTE' });
 
@@ -157,10 +161,10 @@ describe.each([mswTransport(), serverTransport()])('through the $name', (transpo
 
     it('answers 409 for a taken email or DNI, 400 validationErrors for refused fields, 400 without them when saving fails', async () => {
       expect(await postJson('usuarios', '/api/auth/register', { ...account, email: 'ana@example.com' })).toEqual(
-        springError(409, 'Usuario ya existe', 'Ya existe un usuario con el email: ana@example.com'),
+        spring(USUARIOS.registerExists),
       );
       expect(await postJson('usuarios', '/api/auth/register', { ...account, dni: SEED_DNI.luis })).toEqual(
-        springError(409, 'Usuario ya existe', `Ya existe un usuario con el DNI: ${SEED_DNI.luis}`),
+        spring({ ...USUARIOS.registerExists, message: `Ya existe un usuario con el DNI: ${SEED_DNI.luis}` }),
       );
       const refused = await postJson('usuarios', '/api/auth/register', { ...account, email: 'rosa-at-example.com', nombre: '', apellido: null, distrito: undefined });
       expect(refused).toEqual({
@@ -177,9 +181,13 @@ describe.each([mswTransport(), serverTransport()])('through the $name', (transpo
           },
         },
       });
-      const failed = springError(400, 'Error en el registro', 'Error en el proceso de registro');
+      const two = await postJson('usuarios', '/api/auth/register', { ...account, email: 'no-es-email', nombre: ' ' });
+      expect(two).toEqual({ status: 400, body: { ...USUARIOS.validationErrors, timestamp: expect.any(String) } });
+      expect(formOf(two.body)).toEqual(formOf(USUARIOS.validationErrors));
+      const failed = spring(USUARIOS.registerFailed);
       expect(await postJson('usuarios', '/api/auth/register', { ...account, dni: '1234567' })).toEqual(failed);
       expect(await postJson('usuarios', '/api/auth/register', { ...account, password: 'ñ'.repeat(37) })).toEqual(failed);
+      expect(await postJson('usuarios', '/api/auth/register', { ...account, dni: 'ABC12345' })).toEqual(failed);
       expect(transport.mocks.state.data.usuarios.users).toHaveLength(4);
     });
   });
@@ -245,16 +253,17 @@ describe.each([mswTransport(), serverTransport()])('through the $name', (transpo
     });
 
     it('answers FastAPI 422s for a missing required parameter or an out-of-range one, every error at once', async () => {
-      const missing = (name: string) => ({ type: 'missing', loc: ['query', name], msg: 'Field required', input: null });
-      expect(await send('productos', '/api/productos/nombre')).toEqual({ status: 422, body: { detail: [missing('nombre')] } });
+      const missing = (name: string) => ({ ...PRODUCTOS.missingQuery.detail[0], loc: ['query', name] });
+      expect(await send('productos', '/api/productos/nombre')).toEqual({ status: 422, body: PRODUCTOS.missingQuery });
+      expect(await send('productos', '/api/productos/paged?page=0')).toEqual({ status: 422, body: PRODUCTOS.pageOutOfRange });
       expect(await send('productos', '/api/productos/tipo?page=2')).toEqual({ status: 422, body: { detail: [missing('tipo')] } });
       expect(await send('productos', '/api/productos/receta')).toEqual({ status: 422, body: { detail: [missing('requiere_receta')] } });
       expect(await send('productos', '/api/productos/receta?requiere_receta=quizas&page=0&pagesize=0')).toEqual({
         status: 422,
         body: {
           detail: [
-            { type: 'bool_parsing', loc: ['query', 'requiere_receta'], msg: 'Input should be a valid boolean, unable to interpret input', input: 'quizas' },
-            { type: 'greater_than_equal', loc: ['query', 'page'], msg: 'Input should be greater than or equal to 1', input: '0', ctx: { ge: 1 } },
+            ...PRODUCTOS.invalidBoolean.detail,
+            ...PRODUCTOS.pageOutOfRange.detail,
             { type: 'greater_than', loc: ['query', 'pagesize'], msg: 'Input should be greater than 0', input: '0', ctx: { gt: 0 } },
           ],
         },
@@ -290,6 +299,7 @@ describe.each([mswTransport(), serverTransport()])('through the $name', (transpo
       expect(uploaded.status).toBe(201);
       const receta = uploaded.body?.['receta'] as Record<string, unknown>;
       expect(uploaded.body).toEqual({ mensaje: 'Receta subida correctamente', receta: expect.any(Object) });
+      expect(formOf(uploaded.body)).toEqual(formOf(RECETAS.uploadAnswer));
       expect(receta).toEqual({
         pacienteDNI: SEED_DNI.ana,
         medicoCMP: SEED_CMP.rosaSalas,
@@ -314,21 +324,21 @@ describe.each([mswTransport(), serverTransport()])('through the $name', (transpo
     });
 
     it('answers 400 without a file, for another file field or a second file, for a part that is not a PDF', async () => {
-      const missing = { status: 400, body: { error: 'Falta archivo PDF (campo archivoPDF)' } };
+      const missing = { status: 400, body: RECETAS.uploadWithoutFile };
       const onlyFields = new FormData();
       onlyFields.append('pacienteDNI', SEED_DNI.ana);
       expect(await upload(onlyFields)).toEqual(missing);
       expect(await postJson('recetas', '/api/recetas/upload', { archivoPDF: 'x' })).toEqual(missing);
 
       const pdf = samplePrescriptionPdf(PRESCRIPTION);
-      const unexpected = { status: 400, body: { error: 'Unexpected field' } };
+      const unexpected = { status: 400, body: RECETAS.uploadUnexpectedField };
       expect(await upload(prescriptionUploadForm(pdf, { field: 'archivo' }))).toEqual(unexpected);
       const twice = prescriptionUploadForm(pdf);
       twice.append('archivoPDF', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'otra.pdf');
       expect(await upload(twice)).toEqual(unexpected);
       expect(await upload(prescriptionUploadForm(pdf, { type: 'application/octet-stream' }))).toEqual({
         status: 400,
-        body: { error: 'Solo se permiten archivos PDF' },
+        body: RECETAS.uploadNotPdf,
       });
       // busboy's own errors, as multer passes them on.
       const raw = (contentType: string, body: string) =>
@@ -344,7 +354,7 @@ describe.each([mswTransport(), serverTransport()])('through the $name', (transpo
       expect(atLimit.length).toBe(5_242_880);
       expect((await upload(prescriptionUploadForm(atLimit))).status).toBe(201);
       const over = samplePrescriptionPdf({ ...PRESCRIPTION, sizeBytes: MAX_PDF_BYTES + 1 });
-      expect(await upload(prescriptionUploadForm(over))).toEqual({ status: 400, body: { error: 'File too large' } });
+      expect(await upload(prescriptionUploadForm(over))).toEqual({ status: 400, body: RECETAS.uploadTooLarge });
     });
 
     it('answers 400 when the PDF lacks a field (detalle has those found), 500 when the OCR cannot read it', async () => {
@@ -356,7 +366,9 @@ describe.each([mswTransport(), serverTransport()])('through the $name', (transpo
           detalle: { medicoCMP: SEED_CMP.rosaSalas, productos: [{ id: 3, nombre: 'Amoxicilina 500mg', cantidad: 2 }, { id: 1, nombre: 'Paracetamol 500mg', cantidad: 1 }] },
         },
       });
-      const unreadable = { status: 500, body: { error: 'Error al subir la receta', detalle: 'Request has unsupported document format' } };
+      const noCmpNorProducts = samplePrescriptionPdf({ ...PRESCRIPTION, cmp: null, productos: [] });
+      expect(await upload(prescriptionUploadForm(noCmpNorProducts))).toEqual({ status: 400, body: RECETAS.uploadIncomplete });
+      const unreadable = { status: 500, body: RECETAS.uploadUnreadable };
       expect(await upload(prescriptionUploadForm(samplePrescriptionPdf({ ...PRESCRIPTION, ocrFailure: true })))).toEqual(unreadable);
       expect(await upload(prescriptionUploadForm(Buffer.from('no soy un PDF')))).toEqual(unreadable);
       expect(transport.mocks.state.data.recetas.items).toHaveLength(16);

@@ -13,6 +13,7 @@ import {
 } from '../../mocks/index.js';
 import type { MockUpstreams, ServiceName } from '../../mocks/index.js';
 import { startMockServers } from '../../mocks/servers/start-mock-servers.js';
+import { FACTURAS } from '../fixtures/upstream-answers.js';
 
 const SECRET = 'test-secret-test-secret-test-secret-0123';
 const NOW = new Date('2025-10-21T12:30:11.123Z');
@@ -145,14 +146,15 @@ describe('facturas mock', () => {
   const post = (body: unknown, key?: string) =>
     mocks.apps.facturas.request('/facturas/', jsonInit('POST', body, key === undefined ? {} : { 'idempotency-key': key }));
 
-  it('accepts a key once in 24 h, and a 422 does not consume it', async () => {
+  it('accepts a key once in 24 h, and a 422 does not consume it; its answers are the fixtures', async () => {
     const invalid = await post([{ ...factura, monto: 'mucho' }], 'key-1');
     expect(invalid.status).toBe(422);
     expect(await invalid.json()).toMatchObject({ detail: [{ loc: ['body', 0, 'monto'] }] });
     const accepted = await post([factura, factura], 'key-1');
     expect(accepted.status).toBe(202);
-    expect(await accepted.json()).toEqual({ status: 'OK', detail: '2 facturas recibidas y encoladas para procesamiento.' });
-    expect((await post([factura], 'key-1')).status).toBe(409);
+    expect(await accepted.json()).toEqual(FACTURAS.accepted);
+    const replay = await post([factura], 'key-1');
+    expect([replay.status, await replay.json()]).toEqual([409, FACTURAS.duplicate]);
     clock = new Date(NOW.getTime() + 24 * 3600 * 1000);
     expect((await post([factura], 'key-1')).status).toBe(202);
     expect((await post([factura])).status).toBe(422);

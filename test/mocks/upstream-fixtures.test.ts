@@ -1,15 +1,26 @@
 // The gateway's parsers against the real services' answer formats, and the mocks against the same
 // formats: the task list once broke because both the parser and the mock took `execution_time`
-// for a number while Django sends a date-time.
+// for a number while Django sends a date-time. The routes the frontends pass through (accounts,
+// catalogue, uploads) are compared with their fixtures where they are exercised, in
+// mock-passthrough-routes; the invoice queue's answers in mocks.test.
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createMockUpstreams, SEED_DNI, SEED_RECETA_IDS, SEED_TASK_IDS, signMockToken } from '../../mocks/index.js';
+import {
+  createMockUpstreams,
+  prescriptionUploadForm,
+  samplePrescriptionPdf,
+  SEED_CMP,
+  SEED_DNI,
+  SEED_RECETA_IDS,
+  SEED_TASK_IDS,
+  signMockToken,
+} from '../../mocks/index.js';
 import { IntakeAnswerSchema } from '../../src/upstreams/facturas/facturas-client.js';
 import { ProductSchema } from '../../src/upstreams/productos/productos-payloads.js';
 import { DoctorPageSchema, PrescriptionPageSchema, PrescriptionSchema, StateUpdateSchema } from '../../src/upstreams/recetas/recetas-payloads.js';
 import { ExecuteAnswerSchema, TaskListSchema, TaskSchema } from '../../src/upstreams/tareas/tareas-payloads.js';
 import { StoredPurchaseListSchema, PurchaseSchema, UserSchema } from '../../src/upstreams/usuarios/usuarios-payloads.js';
-import { FACTURAS, PRODUCTOS, RECETAS, TAREAS, USUARIOS } from '../fixtures/upstream-answers.js';
+import { FACTURAS, PRODUCTOS, RECETAS, TAREAS, USUARIOS, formOf } from '../fixtures/upstream-answers.js';
 
 const SECRET = 'fixtures-test-secret-of-at-least-32-bytes';
 
@@ -41,25 +52,6 @@ describe("the gateway's parsers accept every real-format answer", () => {
   });
 });
 
-/** A JSON value's form: key sets, JSON types, and for date-time strings the serialisation they use. */
-function formOf(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length === 0 ? ['empty'] : [formOf(value[0])];
-  if (value === null) return 'null';
-  if (typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, formOf((value as Record<string, unknown>)[key])]));
-  }
-  if (typeof value === 'string') return dateFormOf(value) ?? 'string';
-  return typeof value;
-}
-
-const DATE_FORMS: Array<[string, RegExp]> = [
-  ['local date-time (no zone)', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?$/],
-  ['UTC with milliseconds (toISOString)', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/],
-  ['UTC with microseconds when non-zero (DRF)', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z$/],
-  ['UTC Instant (nanoseconds)', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7,9}Z$/],
-];
-const dateFormOf = (text: string) => DATE_FORMS.find(([, pattern]) => pattern.test(text))?.[0];
-
 describe('the mocks answer in the real formats', () => {
   const mocks = createMockUpstreams({ jwtSecret: SECRET, taskExecutionDelayMs: 1 });
   const validar = createMockUpstreams({ jwtSecret: SECRET, recetasApi: 'validar' });
@@ -85,9 +77,15 @@ describe('the mocks answer in the real formats', () => {
     expect(formOf(malformed)).toEqual(formOf(USUARIOS.internalError));
   });
 
-  it('products: a product and the 404', async () => {
-    expect(formOf(await json(mocks.apps.productos.request('/api/productos/3')))).toEqual(formOf(PRODUCTOS.product));
-    expect(await json(mocks.apps.productos.request('/api/productos/999'))).toEqual(PRODUCTOS.notFound);
+  it('products: a product and the 404, every catalogue listing a page (also past the end), the offers', async () => {
+    const { productos } = mocks.apps;
+    expect(formOf(await json(productos.request('/api/productos/3')))).toEqual(formOf(PRODUCTOS.product));
+    expect(await json(productos.request('/api/productos/999'))).toEqual(PRODUCTOS.notFound);
+    for (const path of ['paged', 'nombre?nombre=a', 'tipo?tipo=anti', 'receta?requiere_receta=true', 'stock-bajo?minimo=50']) {
+      expect(formOf(await json(productos.request(`/api/productos/${path}`))), path).toEqual(formOf(PRODUCTOS.page));
+    }
+    expect(formOf(await json(productos.request('/api/productos/paged?page=4')))).toEqual(formOf(PRODUCTOS.pageEmpty));
+    expect(formOf(await json(productos.request('/api/ofertas/all')))).toEqual(formOf(PRODUCTOS.offers));
   });
 
   it('prescriptions (estado): a document, the filter, the doctors and the state change', async () => {
@@ -108,6 +106,14 @@ describe('the mocks answer in the real formats', () => {
     expect(formOf(await json(recetas.request(`/api/recetas/${SEED_RECETA_IDS.anaPendingValid}`)))).toEqual(formOf(RECETAS.recetaWithPdfUrl));
     const validated = await recetas.request(`/api/recetas/${SEED_RECETA_IDS.anaPendingValid}/validar`, { method: 'PUT' });
     expect(formOf(await json(validated))).toEqual(formOf(RECETAS.validarAnswer));
+    // An uploaded prescription too: its read has a presigned pdfUrl, and it validates.
+    const today = new Date().toISOString().slice(0, 10);
+    const pdf = samplePrescriptionPdf({ dni: SEED_DNI.ana, cmp: SEED_CMP.rosaSalas, fecha: today, productos: [{ id: 3, nombre: 'Amoxicilina 500mg', cantidad: 2 }] });
+    const { receta } = (await json(recetas.request('/api/recetas/upload', { method: 'POST', body: prescriptionUploadForm(pdf) }))) as { receta: { _id: string } };
+    const read = await json(recetas.request(`/api/recetas/${receta._id}`));
+    expect(formOf(read)).toEqual(formOf(RECETAS.recetaWithPdfUrl));
+    expect((read as { pdfUrl: string }).pdfUrl).toMatch(/^https:\/\/.+\.pdf\?X-Amz-Algorithm=AWS4-HMAC-SHA256&.*X-Amz-Expires=900&/);
+    expect(formOf(await json(recetas.request(`/api/recetas/${receta._id}/validar`, { method: 'PUT' })))).toEqual(formOf(RECETAS.validarAnswer));
     const refused = await recetas.request(`/api/recetas/${SEED_RECETA_IDS.anaPendingBadDoctor}/validar`, { method: 'PUT' });
     expect([refused.status, await refused.json()]).toEqual([400, RECETAS.validarRefused]);
     const legacy = await recetas.request(`/api/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, { method: 'PUT' });
@@ -129,12 +135,5 @@ describe('the mocks answer in the real formats', () => {
     expect(formOf({ ...executed, result: TAREAS.executed.result })).toEqual(formOf(TAREAS.executed));
     const created = await json(tareas.request('/integration-tasks/', await post({ name: 'x', config: TAREAS.pending.config }, headers)));
     expect(formOf(created)).toEqual(formOf(TAREAS.pending));
-  });
-
-  it('invoices: accepted, then the duplicate key', async () => {
-    const batch = [{ numero_factura: 'F-1', rut_cliente: '11111111-1', monto: 10, fecha_emision: '2025-10-01' }];
-    const headers = { 'idempotency-key': 'fixture-key' };
-    expect(formOf(await json(mocks.apps.facturas.request('/facturas/', await post(batch, headers))))).toEqual(formOf(FACTURAS.accepted));
-    expect(await json(mocks.apps.facturas.request('/facturas/', await post(batch, headers)))).toEqual(FACTURAS.duplicate);
   });
 });

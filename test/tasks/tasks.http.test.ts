@@ -56,14 +56,6 @@ describe('integration tasks', () => {
       expect(response.status).toBe(200);
     });
 
-    it('is 401 without a token and calls no upstream', async () => {
-      const response = await h.request(`${API}/integration-tasks`);
-      expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect((await errorBody(response)).code).toBe('UNAUTHENTICATED');
-      expect(h.calls()).toEqual([]);
-    });
-
     it('is 503 naming the service, without leaking its body, when the service fails with 500', async () => {
       h.msw.use(
         http.get(`${TAREAS}/integration-tasks/get_tasks/`, () =>
@@ -108,31 +100,20 @@ describe('integration tasks', () => {
       expect(writes[0]?.headers.authorization).toBe(`Bearer ${ana}`);
     });
 
+    // Bodies breaking several rules at once: each rule is wired to its field, and every failing
+    // field is listed. Nothing is sent for any of them.
     it.each([
-      ['a relative base_url', { name: 'Sync', config: { ...CONFIG, base_url: '/sync' } }, 'config.base_url'],
-      ['an ftp:// base_url', { name: 'Sync', config: { ...CONFIG, base_url: 'ftp://files.example.com/x' } }, 'config.base_url'],
-      ['a base_url that is no URL', { name: 'Sync', config: { ...CONFIG, base_url: 'api.example.com' } }, 'config.base_url'],
-      ['http_method PATCH', { name: 'Sync', config: { ...CONFIG, http_method: 'PATCH' } }, 'config.http_method'],
-      ['a lower-case http_method', { name: 'Sync', config: { ...CONFIG, http_method: 'get' } }, 'config.http_method'],
-      ['a payload that is an array', { name: 'Sync', config: { ...CONFIG, payload: [1, 2] } }, 'config.payload'],
-      ['a payload that is a string', { name: 'Sync', config: { ...CONFIG, payload: '{}' } }, 'config.payload'],
-      ['a missing name', { config: CONFIG }, 'name'],
-      ['an empty name', { name: '', config: CONFIG }, 'name'],
-      ['a blank name', { name: '   ', config: CONFIG }, 'name'],
-      ['a missing config', { name: 'Sync' }, 'config'],
-    ])('rejects %s with 400 VALIDATION_ERROR at that path and calls no upstream', async (_case, json, path) => {
+      [{ name: '', config: { base_url: 'ftp://files.example.com/x', http_method: 'PATCH', payload: [1, 2] } }, ['config.base_url', 'config.http_method', 'config.payload', 'name']],
+      [{ name: '   ', config: { base_url: '/sync', http_method: 'get', payload: '{}' } }, ['config.base_url', 'config.http_method', 'config.payload', 'name']],
+      [{ config: { ...CONFIG, base_url: 'api.example.com' } }, ['config.base_url', 'name']],
+      [{ name: 'Sync' }, ['config']],
+    ])('rejects %j with 400 VALIDATION_ERROR at exactly those paths, calling no upstream', async (json, paths) => {
       const response = await h.request(`${API}/integration-tasks`, { method: 'POST', token: ana, json });
       expect(response.status).toBe(400);
       const body = await errorBody(response);
       expect(body.code).toBe('VALIDATION_ERROR');
-      expect(issuePaths(body)).toContain(path);
+      expect([...new Set(issuePaths(body))].sort()).toEqual(paths);
       expect(h.calls()).toEqual([]);
-    });
-
-    it('lists every failing config field at once', async () => {
-      const json = { name: 'Sync', config: { base_url: 'ftp://x', http_method: 'PATCH', payload: [] } };
-      const body = await errorBody(await h.request(`${API}/integration-tasks`, { method: 'POST', token: ana, json }));
-      expect(issuePaths(body)).toEqual(expect.arrayContaining(['config.base_url', 'config.http_method', 'config.payload']));
     });
 
     it('is 415 for a body that is not JSON, calling no upstream', async () => {
@@ -242,12 +223,6 @@ describe('integration tasks', () => {
     it('is 400 for a non-numeric id without calling the service', async () => {
       const response = await execute('abc');
       expect(response.status).toBe(400);
-      expect(h.calls()).toEqual([]);
-    });
-
-    it('is 401 without a token and calls no upstream', async () => {
-      const response = await h.request(`${API}/integration-tasks/2/execute`, { method: 'POST' });
-      expect(response.status).toBe(401);
       expect(h.calls()).toEqual([]);
     });
 
