@@ -60,8 +60,6 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
     );
   }
 
-  // Every API route but health and readiness: shed load first (cheapest refusal), authenticate,
-  // then time the upstream calls (Server-Timing only where there are upstream calls to show).
   // Every API route but the probes: shed load first (cheapest refusal), body limits, who is
   // calling, then time the upstream calls (Server-Timing entries where there are calls to show).
   const bodyLimits = limitBodies(config.bodyLimitBytes, {
