@@ -26,7 +26,13 @@ export class GatewayError extends Error {
 
   constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
     const text: Text = { key: options.text ?? code, ...(options.params ? { params: options.params } : {}) };
-    super(translate('en', text.key, text.params), { cause: options.cause });
+    const message = translate('en', text.key, text.params);
+    // An answer given on purpose, not a fault: its stack is never logged (its cause's is), so it
+    // is not captured, which is most of what constructing an Error costs on a refusal's path.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message, { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'GatewayError';
     this.code = code;
     this.status = options.status ?? ERROR_CODES[code].status;

@@ -44,9 +44,13 @@ export class UpstreamError extends Error {
       headers?: Record<string, string>;
     } = {},
   ) {
-    super(options.message ?? `${service}: ${kind}${options.status ? ` (${options.status})` : ''}`, {
-      cause: options.cause,
-    });
+    const message = options.message ?? `${service}: ${kind}${options.status ? ` (${options.status})` : ''}`;
+    // A breaker's refusal is made for every request while the service is down and logged by
+    // no one (the breaker logs its transitions): no stack is captured for it.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (kind === 'circuit-open') Error.stackTraceLimit = 0;
+    super(message, { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'UpstreamError';
     this.service = service;
     this.kind = kind;
