@@ -133,7 +133,7 @@ describe('language of error messages', () => {
 describe('response headers', () => {
   const TOTAL = /(^|,\s*)total;dur=\d+(\.\d+)?/;
   // Server-Timing (`total` always) is on every answer under the API, refusals included, and on nothing else.
-  it.each<[string, number, () => Promise<Response>, RegExp | null]>([
+  it.each<[string, number, () => Response | Promise<Response>, RegExp | null]>([
     ['probe', 200, () => h.request(`${API}/health`), TOTAL],
     ['authenticated read', 200, () => getMine(), TOTAL],
     ['catalogue page', 200, () => h.request(`${API}/productos/paged`), TOTAL],
