@@ -1,5 +1,7 @@
-// POST /compras happy paths, validation and business 4xx: what the caller gets and which upstream
-// calls were (and were not) made.
+// POST /compras as the client sees it: the status, code, headers and body of each answer, what
+// reaches the upstream services on the wire, and what only the app checks (the body's schema, the
+// JSON guard, the Idempotency-Key header). The purchase rules behind each answer are checked on the
+// use-case (register-purchase.use-case, idempotency.use-case); upstream failures in purchase-failures.http.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { API, createHarness, errorBody, tokens } from '../helpers/harness.js';
 
@@ -8,9 +10,6 @@ beforeAll(h.listen);
 beforeEach(h.reset);
 afterAll(h.close);
 
-const stockOf = (id: number) => h.mocks.state.data.productos.items.find((item) => item.id === id)?.stock;
-const productReads = (id: number) =>
-  h.calls('productos').filter((call) => call.method === 'GET' && call.path === `/api/productos/${id}`).length;
 const registrations = () => h.calls('usuarios').filter((call) => call.method === 'POST' && call.path === '/api/compras');
 
 async function buy(json: unknown, token?: string, headers: Record<string, string> = {}) {
@@ -18,15 +17,13 @@ async function buy(json: unknown, token?: string, headers: Record<string, string
 }
 
 describe('POST /compras registers a valid purchase', () => {
-  it('answers 201 with the registered purchase, one detail per product and the total (object form)', async () => {
+  it('answers 201 with the purchase, its details and total, sending upstream only what the services bind', async () => {
     const token = await tokens.ana();
     const res = await buy(
       {
-        productos: [
-          { producto_id: 1, cantidad: 2 },
-          { producto_id: 5, cantidad: 1 },
-        ],
-        datos_adicionales: { metodo_pago: 'tarjeta' },
+        productos: [{ producto_id: 1, cantidad: 2 }, { producto_id: 5, cantidad: 1 }],
+        dni: '71234567',
+        datos_adicionales: { productos: [99], cantidades: [1000], usuarioId: 5, metodo_pago: 'tarjeta' },
       },
       token,
     );
@@ -47,73 +44,27 @@ describe('POST /compras registers a valid purchase', () => {
     expect(h.mocks.state.data.usuarios.compras.at(-1)).toEqual({
       id: 5, fechaCompra: body['fechaCompra'], usuarioId: 3, productos: [1, 5], cantidades: [2, 1],
     });
-    expect([stockOf(1), stockOf(5)]).toEqual([98, 59]);
+    const puts = h.writes('productos').map((call) => [call.method, call.path, call.body]);
+    expect(puts).toEqual(expect.arrayContaining([['PUT', '/api/productos/1', { stock: 98 }], ['PUT', '/api/productos/5', { stock: 59 }]]));
+    expect(puts).toHaveLength(2);
+    expect([1, 5].map((id) => h.mocks.state.data.productos.items.find((item) => item.id === id)?.stock)).toEqual([98, 59]);
     const [registration, ...more] = registrations();
     expect(more).toHaveLength(0);
     expect(registration?.headers['authorization']).toBe(`Bearer ${token}`);
-    // Exactly the three fields the users service binds: datos_adicionales is not forwarded.
+    expect(registration?.headers).not.toHaveProperty('idempotency-key');
+    // Exactly the three fields the users service binds: neither dni nor datos_adicionales is forwarded.
     expect(registration?.body).toEqual({ usuarioId: null, productos: [1, 5], cantidades: [2, 1] });
+    expect(h.calls('productos').filter((call) => call.path === '/api/productos/99')).toEqual([]);
+    // The caller's validated prescriptions, asked of the prescriptions service by DNI.
+    const recetas = h.calls('recetas');
+    const query = new URLSearchParams(recetas[0]?.query);
+    expect([recetas.length, recetas[0]?.path, query.get('dni'), query.get('estado')]).toEqual([1, '/api/recetas/filter', '71234567', 'validada']);
   });
 
-  it('accepts the parallel form and writes exactly the new stock on the products service', async () => {
+  it('accepts the parallel form: productos as ids with cantidades alongside', async () => {
     const res = await buy({ productos: [2, 4], cantidades: [3, 2] });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ productos: [2, 4], cantidades: [3, 2], total: 25.2 });
-    const puts = h.writes('productos').map((call) => ({ path: call.path, body: call.body, method: call.method }));
-    expect(puts).toEqual(
-      expect.arrayContaining([
-        { method: 'PUT', path: '/api/productos/2', body: { stock: 77 } },
-        { method: 'PUT', path: '/api/productos/4', body: { stock: 0 } },
-      ]),
-    );
-    expect(puts).toHaveLength(2);
-    expect([stockOf(2), stockOf(4)]).toEqual([77, 0]);
-  });
-
-  it('sums repeated ids, reads each product once and registers each id once', async () => {
-    const res = await buy({ productos: [1, 5, 1], cantidades: [2, 1, 3] });
-    expect(res.status).toBe(201);
-    const body = (await res.json()) as { productos: number[]; cantidades: number[]; productos_detalle: unknown[]; total: number };
-    expect(body.productos).toEqual([1, 5]);
-    expect(body.cantidades).toEqual([5, 1]);
-    expect(body.productos_detalle).toEqual([
-      expect.objectContaining({ producto_id: 1, cantidad: 5, subtotal: 17.5 }),
-      expect.objectContaining({ producto_id: 5, cantidad: 1, subtotal: 8 }),
-    ]);
-    expect(body.total).toBe(25.5);
-    expect(registrations().map((call) => call.body)).toEqual([{ usuarioId: null, productos: [1, 5], cantidades: [5, 1] }]);
-    expect([productReads(1), productReads(5)]).toEqual([1, 1]);
-    expect(stockOf(1)).toBe(95);
-  });
-
-  it('sends the users service exactly usuarioId, productos and cantidades, whatever else the client sent', async () => {
-    const res = await buy({
-      productos: [{ producto_id: 1, cantidad: 1 }],
-      dni: '71234567',
-      datos_adicionales: { productos: [99], cantidades: [1000], usuarioId: 5, metodo_pago: 'tarjeta' },
-    });
-    expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({ usuarioId: 3, productos: [1], cantidades: [1] });
-    expect(registrations().map((call) => call.body)).toEqual([
-      { usuarioId: null, productos: [1], cantidades: [1] },
-    ]);
-    expect(productReads(99)).toBe(0);
-    expect(stockOf(1)).toBe(99);
-  });
-
-  it("reads the products and the caller's validated prescriptions, and sells a covered prescription-only product", async () => {
-    const res = await buy({ productos: [{ producto_id: 3, cantidad: 2 }] });
-    expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({
-      productos_detalle: [{ producto_id: 3, cantidad: 2, nombre: 'Amoxicilina 500mg', requiere_receta: true, subtotal: 25 }],
-      total: 25,
-    });
-    expect(productReads(3)).toBe(1);
-    const recetas = h.calls('recetas');
-    expect(recetas).toHaveLength(1);
-    const query = new URLSearchParams(recetas[0]?.query);
-    expect([recetas[0]?.path, query.get('dni'), query.get('estado')]).toEqual(['/api/recetas/filter', '71234567', 'validada']);
-    expect(stockOf(3)).toBe(38);
   });
 });
 
@@ -182,46 +133,34 @@ describe('POST /compras rejects invalid input before any upstream call', () => {
   });
 });
 
-describe('POST /compras refuses a purchase it cannot honour and writes nothing', () => {
-  it('answers 404 PRODUCT_NOT_FOUND for an unknown product', async () => {
-    const res = await buy({ productos: [{ producto_id: 1, cantidad: 1 }, { producto_id: 999, cantidad: 1 }] });
-    expect(res.status).toBe(404);
-    const body = await errorBody(res);
-    expect(body.code).toBe('PRODUCT_NOT_FOUND');
-    expect(body.details).toMatchObject({ producto_id: 999 });
-    expect(h.writes()).toHaveLength(0);
-    expect(stockOf(1)).toBe(100);
-  });
-
+describe('POST /compras refuses a purchase it cannot honour', () => {
   it.each([
-    ['more than the stock', [{ producto_id: 4, cantidad: 5 }], { producto_id: 4, nombre: 'Loratadina 10mg', disponible: 2, solicitado: 5 }],
-    ['repeated lines that only together exceed the stock', [{ producto_id: 4, cantidad: 1 }, { producto_id: 4, cantidad: 2 }], { producto_id: 4, nombre: 'Loratadina 10mg', disponible: 2, solicitado: 3 }],
-    ['an out-of-stock product', [{ producto_id: 1, cantidad: 1 }, { producto_id: 7, cantidad: 1 }], { producto_id: 7, nombre: 'Omeprazol 20mg', disponible: 0, solicitado: 1 }],
-  ])('answers 409 INSUFFICIENT_STOCK for %s', async (_name, productos, details) => {
-    const res = await buy({ productos });
-    expect(res.status).toBe(409);
+    ['an unknown product', 'ana', [[1, 1], [999, 1]], 404, 'PRODUCT_NOT_FOUND', { producto_id: 999, productos_no_encontrados: [999] }],
+    ['more than the stock', 'ana', [[4, 5]], 409, 'INSUFFICIENT_STOCK', { producto_id: 4, nombre: 'Loratadina 10mg', disponible: 2, solicitado: 5 }],
+    ['a prescription-only product without a prescription', 'pedro', [[1, 1], [3, 1]], 422, 'PRESCRIPTION_REQUIRED', {
+      productos_sin_receta: ['Amoxicilina 500mg'],
+      cobertura: [{ producto_id: 3, recetado: 0, dispensado: 0, solicitado: 1 }],
+    }],
+  ] as const)('answers %s with %i %s and its details', async (_name, who, lines, status, code, details) => {
+    const res = await buy({ productos: lines.map(([producto_id, cantidad]) => ({ producto_id, cantidad })) }, await tokens[who]());
+    expect(res.status).toBe(status);
     const body = await errorBody(res);
-    expect(body.code).toBe('INSUFFICIENT_STOCK');
-    expect(body.details).toEqual(details);
-    expect(h.writes()).toHaveLength(0);
-    expect([stockOf(1), stockOf(4), stockOf(7)]).toEqual([100, 2, 0]);
+    expect([body.code, body.details]).toEqual([code, details]);
   });
+});
 
-  it.each([
-    ['Pedro, who has no prescription, buys product 3', 'pedro', 3, 1, 'Amoxicilina 500mg', 0],
-    ['Ana buys 3 x3 while her prescription covers 2', 'ana', 3, 3, 'Amoxicilina 500mg', 2],
-    ['Ana buys product 6, whose only prescription expired', 'ana', 6, 1, 'Clonazepam 2mg', 0],
-    ['Ana buys 8 x2 while her prescription covers 1', 'ana', 8, 2, 'Azitromicina 500mg', 1],
-  ] as const)('answers 422 PRESCRIPTION_REQUIRED when %s', async (_name, who, id, cantidad, nombre, recetado) => {
-    const res = await buy({ productos: [{ producto_id: 1, cantidad: 1 }, { producto_id: id, cantidad }] }, await tokens[who]());
-    expect(res.status).toBe(422);
-    const body = await errorBody(res);
-    expect(body.code).toBe('PRESCRIPTION_REQUIRED');
-    expect(body.details).toEqual({
-      productos_sin_receta: [nombre],
-      cobertura: [{ producto_id: id, recetado, dispensado: 0, solicitado: cantidad }],
-    });
-    expect(h.writes()).toHaveLength(0);
-    expect(stockOf(1)).toBe(100);
+describe('POST /compras with an Idempotency-Key', () => {
+  it('replays with Idempotent-Replayed: true, forwards the key upstream, and answers it with another body 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    const purchase = { productos: [{ producto_id: 1, cantidad: 2 }] };
+    const first = await buy(purchase, undefined, { 'idempotency-key': 'compra-001' });
+    const second = await buy(purchase, undefined, { 'idempotency-key': 'compra-001' });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect([first.headers.get('idempotent-replayed'), second.headers.get('idempotent-replayed')]).toEqual([null, 'true']);
+    expect(await second.json()).toEqual(await first.json());
+    expect(registrations().map((call) => call.headers['idempotency-key'])).toEqual(['compra-001']);
+
+    const reused = await buy({ productos: [{ producto_id: 1, cantidad: 3 }] }, undefined, { 'idempotency-key': 'compra-001' });
+    expect(reused.status).toBe(422);
+    expect((await errorBody(reused)).code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 });
