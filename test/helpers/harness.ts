@@ -27,11 +27,14 @@ export const testEnv = (env: Record<string, string> = {}): Record<string, string
   LOG_LEVEL: 'info',
   // Suites here send identical purchases and many writes of one caller on purpose; the
   // double-submit rule and the per-caller limits have their own tests with them on
-  // (purchases-idempotency-rules.test.ts, caller-limits.test.ts).
+  // (purchases/idempotency.use-case.test.ts, security/caller-limits.http.test.ts).
   DOUBLE_SUBMIT_WINDOW_MS: '0',
   PURCHASES_IN_FLIGHT_PER_CALLER: '0',
   WRITES_PER_MINUTE_PER_CALLER: '0',
   LOGINS_PER_MINUTE_PER_ADDRESS: '0',
+  // Shedding on event-loop delay would answer 503 to any test whenever the machine running the
+  // suite is busy; load shedding has its own tests (resilience/load-shedding.http.test.ts).
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
   ...env,
 });
 
