@@ -41,16 +41,6 @@ describe('RECETAS_API=validar', () => {
     expect(stateOf('anaPendingValid')).toBe('validada');
   });
 
-  it('serves the /recetas/validar alias the same way', async () => {
-    const response = await h.request(`${API}/recetas/validar/${SEED_RECETA_IDS.anaPendingValid}`, {
-      method: 'PUT',
-      token: await tokens.ana(),
-      json: { estado: 'validada', datos_adicionales: { dni: SEED_DNI.ana } },
-    });
-    expect(response.status).toBe(200);
-    expect(h.writes('recetas').map((call) => call.path)).toEqual([`/api/recetas/${SEED_RECETA_IDS.anaPendingValid}/validar`]);
-  });
-
   it.each([
     ['an unregistered or unlicensed doctor', 'anaPendingBadDoctor', 'medico'],
     ['a prescription without a PDF', 'anaPendingNoPdf', 'documento'],
