@@ -101,7 +101,13 @@ describe('a client generated from the committed document, against the running ga
     expect(ready.data?.upstreams.usuarios?.breaker).toBe('closed');
   });
 
-  it('POST /compras registers a purchase (201) and a documented error comes back typed (409, 401)', async () => {
+  it('POST /compras: a documented error comes back typed (409, 401) and a purchase is registered (201)', async () => {
+    const parallelForm = await cliente.POST('/api/orchestrator/compras', { body: { productos: [4], cantidades: [5] } });
+    expect(parallelForm.response.status).toBe(409);
+    const lowStock: Schemas['Error'] | undefined = parallelForm.error;
+    expect(lowStock?.code).toBe('INSUFFICIENT_STOCK');
+    expect(lowStock?.requestId).toBe(parallelForm.response.headers.get('x-request-id'));
+
     const created = await cliente.POST('/api/orchestrator/compras', {
       body: { productos: [{ producto_id: 2, cantidad: 3 }, { producto_id: 3, cantidad: 1 }], datos_adicionales: { metodo_pago: 'tarjeta' } },
       params: { header: { 'idempotency-key': 'typed-client-purchase-1' } },
@@ -113,18 +119,12 @@ describe('a client generated from the committed document, against the running ga
     expect(purchase?.productos_detalle.map((line) => line.producto_id)).toEqual([2, 3]);
     expect(purchase?.total).toBe(28.1);
 
-    const parallelForm = await cliente.POST('/api/orchestrator/compras', { body: { productos: [4], cantidades: [5] } });
-    expect(parallelForm.response.status).toBe(409);
-    const lowStock: Schemas['Error'] | undefined = parallelForm.error;
-    expect(lowStock?.code).toBe('INSUFFICIENT_STOCK');
-    expect(lowStock?.requestId).toBe(parallelForm.response.headers.get('x-request-id'));
-
     const noToken = await anonymous.POST('/api/orchestrator/compras', { body: { productos: [1], cantidades: [1] } });
     expect(noToken.response.status).toBe(401);
     expect(noToken.error?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('GET /compras/me and GET /compras/all (ADMIN; 403 for a CLIENTE)', async () => {
+  it('GET /compras/me (a new purchase listed with the current stock) and GET /compras/all (ADMIN; 403 for a CLIENTE)', async () => {
     const mine = await cliente.GET('/api/orchestrator/compras/me');
     expect(mine.response.status).toBe(200);
     expect(mine.response.headers.get('x-gateway-completed')).toBe('true');
@@ -147,6 +147,18 @@ describe('a client generated from the committed document, against the running ga
     const badPage = await admin.GET('/api/orchestrator/compras/all', { params: { query: { page: 0 } } });
     expect(badPage.response.status).toBe(400);
     expect(badPage.error?.code).toBe('VALIDATION_ERROR');
+
+    // A purchase just made (without an Idempotency-Key) is listed, with the stock as it is now.
+    const stockOf = (list: Schemas['EnrichedPurchase'][], id: number) => {
+      const line = list.flatMap((c) => c.productos_detalle).find((d) => d.producto_id === id);
+      return line && 'stock' in line ? line.stock : undefined;
+    };
+    expect(stockOf(compras, 2)).toBe(80);
+    const bought = await cliente.POST('/api/orchestrator/compras', { body: { productos: [{ producto_id: 2, cantidad: 3 }, { producto_id: 3, cantidad: 1 }] } });
+    expect(bought.response.status).toBe(201);
+    const after = (await cliente.GET('/api/orchestrator/compras/me')).data?.compras ?? [];
+    expect(after.find((compra) => compra.id === bought.data?.id)).toMatchObject({ productos: [2, 3], cantidades: [3, 1] });
+    expect([stockOf(after, 2), stockOf(after, 3)]).toEqual([77, 39]);
   });
 
   it('PUT /recetas/estado and PUT /recetas/validar', async () => {
@@ -157,6 +169,13 @@ describe('a client generated from the committed document, against the running ga
     const result: Schemas['PrescriptionStateResult'] | undefined = validated.data;
     expect(result?.receta.estadoValidacion).toBe('validada');
     expect(result?.validaciones).toMatchObject({ medico_valido: true, paciente_valido: true });
+
+    // A doctor whose licence is not valid: 422, and nothing written (the writes are checked below).
+    const badDoctor = await cliente.PUT('/api/orchestrator/recetas/validar/{receta_id}', {
+      params: { path: { receta_id: SEED_RECETA_IDS.anaPendingBadDoctor } },
+    });
+    expect(badDoctor.response.status).toBe(422);
+    expect(badDoctor.error?.code).toBe('PRESCRIPTION_INVALID');
 
     // Rejecting is a pharmacist's decision: an ADMIN's.
     const rejected = await admin.PUT('/api/orchestrator/recetas/estado/{receta_id}', {
@@ -180,6 +199,9 @@ describe('a client generated from the committed document, against the running ga
     // Another patient's prescription does not exist for a CLIENTE.
     expect(notMine.response.status).toBe(404);
     expect(notMine.error?.code).toBe('PRESCRIPTION_NOT_FOUND');
+    // Written: the validated one and the rejected one, nothing for the refusals.
+    const writes = sut.mocks.calls('recetas').filter((call) => call.method === 'PUT').map((call) => call.path);
+    expect(writes).toEqual([`/api/recetas/estado/${SEED_RECETA_IDS.anaPendingValid}`, `/api/recetas/estado/${SEED_RECETA_IDS.anaPendingBadDoctor}`]);
   });
 
   it('integration tasks: list, create, get, put, execute, delete', async () => {
