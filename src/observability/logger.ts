@@ -8,6 +8,11 @@ export const REDACTED_PATHS = [
   'authorization',
   'token',
   'jwtSecret',
+  // The configuration's `jwt.secret`, a login or register body's password.
+  'secret',
+  '*.secret',
+  'password',
+  '*.password',
   'headers.authorization',
   '*.authorization',
   '*.headers.authorization',

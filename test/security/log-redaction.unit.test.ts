@@ -1,6 +1,6 @@
 // The logger's redaction rules: DNIs masked keeping their ends (fields named dni, pacienteDNI or
 // sub, at the top level and one level down, and DNIs in free text of error bodies), tokens and
-// Authorization values blanked. Every kind of line the gateway writes: log-redaction.http.
+// Authorization values, secrets and passwords blanked. Every kind of line the gateway writes: log-redaction.http.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SEED_DNI, signMockToken } from '../../mocks/index.js';
@@ -59,7 +59,11 @@ describe('log redaction', () => {
       token: '[redacted]',
       err: { config: '[redacted]', body: { paciente: { pacienteDNI: '72****78' }, note: 'dni 70****01' } },
     });
+    logger.info({ jwt: { secret: 'the-jwt-secret-value' }, body: { email: 'ana@botica.pe', password: 'ana12345' }, password: 'x1', secret: 'x2' }, 'config');
+    expect(capture.entries()[2]).toMatchObject({ jwt: { secret: '[redacted]' }, body: { email: 'ana@botica.pe', password: '[redacted]' }, password: '[redacted]', secret: '[redacted]' });
     const text = capture.text();
+    expect(text).not.toContain('the-jwt-secret-value');
+    expect(text).not.toContain('ana12345');
     expect(text).not.toContain(TOKEN);
     expect(text).not.toMatch(/bearer\s+ey/i);
     for (const dni of RAW_DNIS) expect(text).not.toContain(dni);
