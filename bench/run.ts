@@ -4,7 +4,7 @@ import os from 'node:os';
 import autocannon from 'autocannon';
 import { signMockToken, SEED_DNI, SERVICE_NAMES } from '../mocks/index.js';
 import { childPids, freePort, peakRssMb, resetPeakRss, startGateway, startJsonChild, type Child } from './processes.js';
-import { idempotencyKey, scenarios, type Scenario, type Target } from './scenarios.js';
+import { idempotencyKey, LEAN_HEAP_FLAGS, scenarios, type Scenario, type Target } from './scenarios.js';
 import { renderReport, type Measured } from './report.js';
 import { loadConfig, upstreamUrlEnv } from '../src/config/config.js';
 import { measureStoreOverhead } from './store-overhead.js';
@@ -43,7 +43,7 @@ const ports = {
   gateway: await freePort(),
   cluster: await freePort(),
   fresh: await freePort(),
-  freshV8Defaults: await freePort(),
+  freshLean: await freePort(),
   redis: await freePort(),
   redis3: await freePort(),
   nobatch: await freePort(),
@@ -53,7 +53,7 @@ const gateways: Record<Exclude<Target, 'baseline'>, Child> = {
   gateway: await startGateway(gatewayEnv, ports.gateway),
   'gateway-cluster': await startGateway({ ...redisEnv, WORKERS: '2' }, ports.cluster),
   'gateway-fresh': await startGateway(gatewayEnv, ports.fresh),
-  'gateway-fresh-v8-defaults': await startGateway(gatewayEnv, ports.freshV8Defaults, ['--heap-growing-percent=0', '--semi-space-growth-factor=2']),
+  'gateway-fresh-lean': await startGateway(gatewayEnv, ports.freshLean, LEAN_HEAP_FLAGS),
   'gateway-redis': await startGateway(redisEnv, ports.redis),
   'gateway-redis-3': await startGateway({ ...redisEnv, WORKERS: '3' }, ports.redis3),
   'gateway-nobatch': await startGateway({ ...gatewayEnv, STOCK_BATCHING: 'off' }, ports.nobatch),
@@ -63,7 +63,7 @@ const origin: Record<Target, string> = {
   gateway: `http://127.0.0.1:${ports.gateway}`,
   'gateway-cluster': `http://127.0.0.1:${ports.cluster}`,
   'gateway-fresh': `http://127.0.0.1:${ports.fresh}`,
-  'gateway-fresh-v8-defaults': `http://127.0.0.1:${ports.freshV8Defaults}`,
+  'gateway-fresh-lean': `http://127.0.0.1:${ports.freshLean}`,
   'gateway-redis': `http://127.0.0.1:${ports.redis}`,
   'gateway-redis-3': `http://127.0.0.1:${ports.redis3}`,
   'gateway-nobatch': `http://127.0.0.1:${ports.nobatch}`,

@@ -1,18 +1,15 @@
 import cluster from 'node:cluster';
-import { setFlagsFromString } from 'node:v8';
-import { loadProcessConfig, nodeCommandLine } from './config/config.js';
+import { loadProcessConfig } from './config/config.js';
 import { createDeps } from './deps.js';
 import { workerMetrics } from './observability/cluster-metrics.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { createTracing } from './observability/tracing.js';
 import { runClusterPrimary } from './server/run-cluster.js';
 import { listenFailureMessage } from './server/listen-failure.js';
-import { memoryPolicyFlags } from './server/memory-policy.js';
 import { startServer } from './server/start-server.js';
 
 /** Process entry: config -> deps -> app -> listen; drain on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  for (const flag of memoryPolicyFlags(nodeCommandLine())) setFlagsFromString(flag);
   const loaded = loadProcessConfig();
   if (!loaded.ok) {
     for (const line of loaded.errors) console.error(`invalid configuration: ${line}`);

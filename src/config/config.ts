@@ -82,11 +82,6 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: s
 const stripTrailingSlash = (value: string) => value.replace(/\/+$/, '');
 
 /** Parses the environment once; each bad variable becomes one line of `errors`. */
-/** Node's own flags for this process: its command line, then NODE_OPTIONS (main.ts's memory policy keeps the operator's). */
-export function nodeCommandLine(): string[] {
-  return [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)];
-}
-
 /**
  * The process's own configuration: a `.env` file in the working directory (when there is one) is
  * loaded into the environment first, then the environment is read. The one place in src/ that
