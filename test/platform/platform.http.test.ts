@@ -120,6 +120,14 @@ describe('language of error messages', () => {
     expect(english[0]).toEqual({ path: 'productos.0.cantidad', message: 'Invalid input: expected number, received string' });
   });
 
+  it('names the element itself when no form of a line fits it (neither a line nor a product id)', async () => {
+    const res = await h.request(`${API}/compras`, { method: 'POST', token: await tokens.ana(), json: { productos: ['uno'] }, headers: { 'accept-language': 'en' } });
+    expect(res.status).toBe(400);
+    const issues = (await errorBody(res)).details?.issues as Array<{ path: string; message: string }>;
+    expect(issues).toEqual([{ path: 'productos.0', message: expect.any(String) }]);
+    expect(h.calls()).toEqual([]);
+  });
+
   it('words 401s and unknown routes in Spanish too', async () => {
     const refused = await h.request(`${API}/compras/me`);
     // The uniform 401: WWW-Authenticate: Bearer, UNAUTHENTICATED, its request id, no upstream call.

@@ -31,6 +31,12 @@ describe('LoadMonitor on event-loop delay', () => {
     expect(monitor.snapshot()).toMatchObject({ overloaded: false, inFlight: 0 });
   });
 
+  it('reads a sample without any measurement as no delay (sampling faster than the histogram ticks)', async () => {
+    monitor = new LoadMonitor({ maxEventLoopDelayMs: 100, maxInFlight: 0, sampleIntervalMs: 1 });
+    await sleep(30);
+    expect(monitor.snapshot()).toEqual({ overloaded: false, eventLoopDelayMs: 0, inFlight: 0 });
+  });
+
   it('never reports overload on delay with the limit at 0', async () => {
     monitor = new LoadMonitor({ maxEventLoopDelayMs: 0, maxInFlight: 0, sampleIntervalMs: 50 });
     blockLoop(300);
