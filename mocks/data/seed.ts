@@ -27,9 +27,10 @@ function seedCompras(now: Date): Compra[] {
   ];
 }
 
-type ProductRow = [id: number, nombre: string, tipo: string, precio: number, stock: number, requiereReceta: boolean];
+type ProductRow = readonly [id: number, nombre: string, tipo: string, precio: number, stock: number, requiereReceta: boolean];
 
-const PRODUCT_ROWS: ProductRow[] = [
+/** The catalogue as facts (the in-memory fakes of the use-case tests start from it too). */
+export const PRODUCT_ROWS: readonly ProductRow[] = [
   [1, 'Paracetamol 500mg', 'Analgesico', 3.5, 100, false],
   [2, 'Ibuprofeno 400mg', 'Antiinflamatorio', 5.2, 80, false],
   [3, 'Amoxicilina 500mg', 'Antibiotico', 12.5, 40, true],

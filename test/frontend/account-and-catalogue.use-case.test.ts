@@ -31,7 +31,7 @@ describe('login and register', () => {
   it('answer refused credentials 401 UNAUTHENTICATED in one wording, whatever the service said (no oracle)', async () => {
     const { useCases, accounts } = setup();
     accounts.state.loginFailure = new CredentialsRefused({ status: 400 });
-    const error = await useCases.login({ dni: DNI.nobody, password: 'x' }, undefined, publicContext()).catch((caught: unknown) => caught);
+    const error = await useCases.login({ dni: DNI.unregistered, password: 'x' }, undefined, publicContext()).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'UNAUTHENTICATED', status: 401, text: { key: 'auth.bad_credentials' } });
   });
 

@@ -3,7 +3,6 @@
 // fake records the calls it gets, so a test can say what was sent upstream and what was not.
 import type { PublicContext, RequestContext } from '../../src/context/request-context.js';
 import type { CallerLimits } from '../../src/domain/ports/caller-limits.js';
-import type { DomainLogger } from '../../src/domain/shared/logger.js';
 import { InvoiceKeyAlreadyUsed, type Invoice, type InvoicesClient } from '../../src/upstreams/facturas/facturas-client.js';
 import type { CatalogueClient } from '../../src/upstreams/productos/catalogue-client.js';
 import type { Product, ProductsClient } from '../../src/upstreams/productos/productos-client.js';
@@ -18,13 +17,13 @@ import type { PrescriptionUploadClient, UploadAnswer } from '../../src/upstreams
 import type { Task, TasksClient } from '../../src/upstreams/tareas/tareas-client.js';
 import type { AccountClient, Profile } from '../../src/upstreams/usuarios/account-client.js';
 import type { User, UsersClient } from '../../src/upstreams/usuarios/usuarios-client.js';
+import { callerContext as sharedCallerContext, DNI } from './fakes.js';
 
-export const DNI = { ana: '71234567', luis: '72345678', admin: '70000001', nobody: '79999999' } as const;
+export { DNI, RecordingLogger, TODAY } from './fakes.js';
 
-/** The caller's context: a CLIENTE by default, a full budget, the token naming the caller. */
-export function callerContext(dni: string = DNI.ana, role: 'CLIENTE' | 'ADMIN' = 'CLIENTE', budgetMs = 30_000): RequestContext {
-  return { requestId: `req-${dni}`, deadline: Date.now() + budgetMs, principal: { dni, role }, authorization: `Bearer token-of-${dni}` };
-}
+/** Ana's context (a CLIENTE) unless another caller is named. */
+export const callerContext = (dni: string = DNI.ana, role: 'CLIENTE' | 'ADMIN' = 'CLIENTE', budgetMs?: number): RequestContext =>
+  sharedCallerContext(dni, role, budgetMs);
 export const adminContext = (budgetMs?: number) => callerContext(DNI.admin, 'ADMIN', budgetMs);
 export const publicContext = (): PublicContext => ({ requestId: 'req-public', deadline: Date.now() + 30_000 });
 
@@ -120,7 +119,6 @@ export function fakeTaskQueue(owned: Record<string, Task[]>) {
   return { client, calls, state, owned, writes: () => calls.filter((call) => call.op !== 'listTasks') };
 }
 
-export const TODAY = new Date('2025-10-21T12:00:00.000Z');
 
 export const receta = (id: string, overrides: Partial<Prescription> = {}): Prescription => ({
   _id: id,
@@ -262,15 +260,4 @@ export function countingLimits() {
     },
   };
   return { limits, counted };
-}
-
-/** A domain logger that keeps every line. */
-export function recordingLogger() {
-  const lines: Array<{ level: 'error' | 'warn' | 'info'; fields: Record<string, unknown>; message: string }> = [];
-  const logger: DomainLogger = {
-    error: (fields, message) => lines.push({ level: 'error', fields, message }),
-    warn: (fields, message) => lines.push({ level: 'warn', fields, message }),
-    info: (fields, message) => lines.push({ level: 'info', fields, message }),
-  };
-  return { logger, lines, warnings: () => lines.filter((line) => line.level === 'warn') };
 }

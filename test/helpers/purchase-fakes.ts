@@ -12,34 +12,23 @@ import { MemoryIdempotencyStore } from '../../src/coordination/memory/memory-ide
 import { registerPurchase, type RegisterPurchaseDeps } from '../../src/domain/purchases/register-purchase.js';
 import { StockBatches } from '../../src/domain/purchases/stock-batches.js';
 import type { RequestContext } from '../../src/domain/request-context.js';
-import type { DomainLogger } from '../../src/domain/shared/logger.js';
 import { UpstreamError, type UpstreamFailureKind } from '../../src/errors/upstream-error.js';
 import type { CallContext } from '../../src/upstreams/http/call-context.js';
 import type { Product, ProductsClient } from '../../src/upstreams/productos/productos-client.js';
 import type { Prescription, PrescriptionState, PrescriptionsClient } from '../../src/upstreams/recetas/recetas-client.js';
 import type { Purchase, PurchaseRegistration, UsersClient } from '../../src/upstreams/usuarios/usuarios-client.js';
+import { PRODUCT_ROWS } from '../../mocks/data/seed.js';
+import { SEED_USER_IDS } from '../../mocks/index.js';
+import { callerContext, DNI, RecordingLogger, TODAY } from './fakes.js';
 
-/** The fakes' "today": what `deps.now()` answers and the date of every purchase registered. */
-export const NOW = new Date('2025-10-21T12:00:00.000Z');
-export const DNI = { admin: '70000001', ana: '71234567', luis: '72345678', pedro: '73456789' } as const;
-export type Who = keyof typeof DNI;
-const USER_ID: Record<Who, number> = { admin: 1, ana: 3, luis: 4, pedro: 5 };
+export { DNI, RecordingLogger } from './fakes.js';
 
-const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
+export type Who = 'admin' | 'ana' | 'luis' | 'pedro';
+const daysAgo = (days: number) => new Date(TODAY.getTime() - days * 86_400_000);
 /** As the users service (Spring) writes a LocalDateTime: no zone, microseconds. */
 const localDateTime = (date: Date) => `${date.toISOString().slice(0, 23)}000`;
 
-/** The mock services' seed: stock 2 for 4, 0 for 7; 3, 6 and 8 need a prescription. */
-const PRODUCT_ROWS = [
-  [1, 'Paracetamol 500mg', 'Analgesico', 3.5, 100, false],
-  [2, 'Ibuprofeno 400mg', 'Antiinflamatorio', 5.2, 80, false],
-  [3, 'Amoxicilina 500mg', 'Antibiotico', 12.5, 40, true],
-  [4, 'Loratadina 10mg', 'Antialergico', 4.8, 2, false],
-  [5, 'Vitamina C 1g', 'Suplemento', 8, 60, false],
-  [6, 'Clonazepam 2mg', 'Ansiolitico', 15.75, 10, true],
-  [7, 'Omeprazol 20mg', 'Gastrico', 6.3, 0, false],
-  [8, 'Azitromicina 500mg', 'Antibiotico', 18.9, 25, true],
-] as const;
+/** The mock services' catalogue: stock 2 for 4, 0 for 7; 3, 6 and 8 need a prescription. */
 const seedProducts = (): Product[] =>
   PRODUCT_ROWS.map(([id, nombre, tipo, precio, stock, requiere_receta]) => ({ id, nombre, tipo, precio, stock, requiere_receta }));
 
@@ -55,7 +44,7 @@ const seedPurchases = (): Purchase[] =>
   (
     [[1, 20, 'ana', [1, 3], [2, 1]], [2, 10, 'ana', [2, 5], [1, 3]], [3, 3, 'ana', [1], [4]], [4, 7, 'luis', [4], [1]]] as const
   ).map(([id, age, who, productos, cantidades]) => ({
-    id, fechaCompra: localDateTime(daysAgo(age)), usuarioId: USER_ID[who], productos: [...productos], cantidades: [...cantidades],
+    id, fechaCompra: localDateTime(daysAgo(age)), usuarioId: SEED_USER_IDS[who], productos: [...productos], cantidades: [...cantidades],
   }));
 
 export type FakeService = 'productos' | 'usuarios' | 'recetas';
@@ -153,7 +142,7 @@ class FakeUsers extends FakeUpstream<UsersClient> implements UsersClient {
   registerPurchase = (input: PurchaseRegistration, ctx: CallContext) =>
     this.call('registerPurchase', [input], ctx, () => {
       const { productos, cantidades } = input;
-      const purchase = { id: this.world.nextPurchaseId++, fechaCompra: localDateTime(NOW), usuarioId: userOf(ctx), productos, cantidades };
+      const purchase = { id: this.world.nextPurchaseId++, fechaCompra: localDateTime(TODAY), usuarioId: userOf(ctx), productos, cantidades };
       this.world.purchases.push(purchase);
       return structuredClone(purchase);
     });
@@ -179,24 +168,10 @@ class FakePrescriptions extends FakeUpstream<PrescriptionsClient> implements Pre
 /** The user id the users service reads from the forwarded token (`Bearer token-of-<dni>`). */
 const userOf = (ctx: CallContext) => {
   const dni = ctx.authorization?.replace('Bearer token-of-', '');
-  const who = (Object.keys(DNI) as Who[]).find((name) => DNI[name] === dni);
+  const who = (Object.keys(SEED_USER_IDS) as Who[]).find((name) => DNI[name] === dni);
   if (!who) throw new UpstreamError('usuarios', 'rejected', { status: 401 });
-  return USER_ID[who];
+  return SEED_USER_IDS[who];
 };
-
-export interface LoggedEntry {
-  level: 'error' | 'warn' | 'info';
-  fields: Record<string, unknown>;
-  message: string;
-}
-
-export class RecordingLogger implements DomainLogger {
-  readonly entries: LoggedEntry[] = [];
-  error = (fields: Record<string, unknown>, message: string) => void this.entries.push({ level: 'error', fields, message });
-  warn = (fields: Record<string, unknown>, message: string) => void this.entries.push({ level: 'warn', fields, message });
-  info = (fields: Record<string, unknown>, message: string) => void this.entries.push({ level: 'info', fields, message });
-  at = (level: LoggedEntry['level']) => this.entries.filter((entry) => entry.level === level);
-}
 
 export interface WorldOptions {
   /** Each call's cap (default 50 ms); a purchase needs twice this left for its writes. */
@@ -208,8 +183,6 @@ export interface WorldOptions {
 }
 
 export type Lines = Array<[producto_id: number, cantidad: number]>;
-
-let requests = 0;
 
 /** The upstream services' data, the fakes over it, and the deps of the purchase use-cases. */
 export class PurchaseWorld {
@@ -243,7 +216,7 @@ export class PurchaseWorld {
       prescriptionValidityDays: 30,
       upstreamTimeoutMs: this.upstreamTimeoutMs,
       doubleSubmitWindowMs: options.doubleSubmitWindowMs ?? 0,
-      now: () => NOW,
+      now: () => TODAY,
       logger: this.logger,
     };
   }
@@ -272,12 +245,7 @@ export class PurchaseWorld {
   writes = () => this.calls.filter((call) => call.method === 'setStock' || call.method === 'registerPurchase');
 
   ctx(who: Who = 'ana', budgetMs = 5_000): RequestContext {
-    return {
-      requestId: `req-${++requests}`,
-      principal: { dni: DNI[who], role: who === 'admin' ? 'ADMIN' : 'CLIENTE' },
-      authorization: `Bearer token-of-${DNI[who]}`,
-      deadline: Date.now() + budgetMs,
-    };
+    return callerContext(DNI[who], who === 'admin' ? 'ADMIN' : 'CLIENTE', budgetMs);
   }
 
   buy(lines: Lines, options: { who?: Who; key?: string; budgetMs?: number; ctx?: RequestContext } = {}) {

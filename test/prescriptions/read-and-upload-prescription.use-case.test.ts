@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { readPrescription } from '../../src/domain/prescriptions/read-prescription.js';
 import { uploadPrescription, type PdfInTransit } from '../../src/domain/prescriptions/upload-prescription.js';
-import { DNI, adminContext, callerContext, fakePrescriptionUpstreams, fakeUploads, receta, recordingLogger } from '../helpers/feature-fakes.js';
+import { DNI, adminContext, callerContext, fakePrescriptionUpstreams, fakeUploads, receta, RecordingLogger } from '../helpers/feature-fakes.js';
 
 const ANA_RECETA = 'a00000000000000000000001';
 const LUIS_RECETA = 'a00000000000000000000002';
@@ -48,8 +48,8 @@ describe('uploadPrescription', () => {
 
   function setup(readPatient: string = DNI.ana) {
     const uploads = fakeUploads({ pacienteDNI: readPatient });
-    const log = recordingLogger();
-    const upload = (pdf: PdfInTransit, ctx = callerContext()) => uploadPrescription({ uploads: uploads.client, logger: log.logger, uploadTimeoutMs: 1000 }, pdf, ctx);
+    const log = new RecordingLogger();
+    const upload = (pdf: PdfInTransit, ctx = callerContext()) => uploadPrescription({ uploads: uploads.client, logger: log, uploadTimeoutMs: 1000 }, pdf, ctx);
     return { uploads, log, upload };
   }
 
@@ -59,16 +59,17 @@ describe('uploadPrescription', () => {
     complete();
     expect(await upload(pdf)).toBe(uploads.answer);
     expect(uploads.calls.map((call) => call.args[0])).toEqual([pdf]);
-    expect(log.lines).toEqual([]);
+    expect(log.entries).toEqual([]);
   });
 
   it('keeps a PDF naming another patient and warns a pharmacist with both DNIs', async () => {
     const { uploads, log, upload } = setup(DNI.luis);
     const { pdf, complete } = pdfInTransit();
     complete();
-    expect((await upload(pdf)).receta.pacienteDNI).toBe(DNI.luis);
-    expect(log.warnings()).toEqual([
-      expect.objectContaining({ fields: { requestId: `req-${DNI.ana}`, recetaId: uploads.answer.receta._id, uploaderDni: DNI.ana, readPatientDni: DNI.luis } }),
+    const ctx = callerContext();
+    expect((await upload(pdf, ctx)).receta.pacienteDNI).toBe(DNI.luis);
+    expect(log.at('warn')).toEqual([
+      expect.objectContaining({ fields: { requestId: ctx.requestId, recetaId: uploads.answer.receta._id, uploaderDni: DNI.ana, readPatientDni: DNI.luis } }),
     ]);
   });
 

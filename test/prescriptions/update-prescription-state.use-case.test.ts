@@ -12,7 +12,7 @@ import {
   callerContext,
   fakePrescriptionUpstreams,
   receta,
-  recordingLogger,
+  RecordingLogger,
   type ServiceVerdict,
 } from '../helpers/feature-fakes.js';
 
@@ -33,7 +33,7 @@ function setup(api: RecetasApi = 'estado', extra: Prescription[] = [], verdicts:
       receta(ID.luis, { pacienteDNI: DNI.luis, productos: [{ id: 1, nombre: 'Paracetamol 500mg', cantidad: 1 }] }),
       receta(ID.rejected, { estadoValidacion: 'rechazada' }),
       receta(ID.validated, { estadoValidacion: 'validada' }),
-      receta(ID.unknownPatient, { pacienteDNI: DNI.nobody }),
+      receta(ID.unknownPatient, { pacienteDNI: DNI.unregistered }),
       ...extra,
     ],
     doctors: [
@@ -42,10 +42,10 @@ function setup(api: RecetasApi = 'estado', extra: Prescription[] = [], verdicts:
     ],
     verdicts,
   });
-  const log = recordingLogger();
+  const log = new RecordingLogger();
   const deps = {
     ...upstreams,
-    logger: log.logger,
+    logger: log,
     prescriptionValidityDays: 30,
     now: () => TODAY,
     upstreamTimeoutMs: 1000,
@@ -136,7 +136,7 @@ describe('validating (estado generation)', () => {
   it("refuses an ADMIN's validation whose patient is not a registered user: 422 paciente, no write", async () => {
     const { update, writes } = setup();
     await expect(update(ID.unknownPatient, 'validada', adminContext())).rejects.toMatchObject(
-      invalid({ checks_fallidos: ['paciente'], paciente: { pacienteDNI: DNI.nobody, motivo: 'not_registered' } }),
+      invalid({ checks_fallidos: ['paciente'], paciente: { pacienteDNI: DNI.unregistered, motivo: 'not_registered' } }),
     );
     expect(writes()).toEqual([]);
   });
@@ -208,7 +208,7 @@ describe('validating (validar generation: the service checks the doctor and the 
   it('keeps the answer of a service that read another patient in the PDF, and warns a pharmacist with both DNIs', async () => {
     const { update, log } = setup('validar', [], { [ID.valid]: { rewrite: { pacienteDNI: DNI.luis } } });
     expect(await update(ID.valid, 'validada')).toMatchObject({ receta: { pacienteDNI: DNI.luis } });
-    expect(log.warnings()).toEqual([
+    expect(log.at('warn')).toEqual([
       expect.objectContaining({ fields: expect.objectContaining({ recetaId: ID.valid, checkedPatientDni: DNI.ana, returnedPatientDni: DNI.luis }) }),
     ]);
   });
@@ -217,10 +217,10 @@ describe('validating (validar generation: the service checks the doctor and the 
     const productos = [{ id: 1, nombre: 'Paracetamol 500mg', cantidad: 5 }];
     const rewritten = setup('validar', [], { [ID.valid]: { rewrite: { productos } } });
     await rewritten.update(ID.valid, 'validada');
-    expect(rewritten.log.warnings()).toEqual([expect.objectContaining({ fields: expect.objectContaining({ returnedProductos: productos }) })]);
+    expect(rewritten.log.at('warn')).toEqual([expect.objectContaining({ fields: expect.objectContaining({ returnedProductos: productos }) })]);
     const untouched = setup('validar');
     await untouched.update(ID.valid, 'validada');
-    expect(untouched.log.lines).toEqual([]);
+    expect(untouched.log.entries).toEqual([]);
   });
 });
 
