@@ -71,6 +71,17 @@ export function peakRssMb(pids: number[]): number {
   return Math.round(total);
 }
 
+/** CPU time (user + system) the processes have used so far (Linux), in ms. */
+export function cpuTimeMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    // Fields after the command name: utime and stime are the 12th and 13th (clock ticks of 10 ms).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return ticks * 10;
+}
+
 export function resetPeakRss(pids: number[]): void {
   for (const pid of pids) {
     try {

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import { signMockToken, SEED_DNI, SERVICE_NAMES } from '../mocks/index.js';
-import { childPids, freePort, peakRssMb, resetPeakRss, startGateway, startJsonChild, type Child } from './processes.js';
+import { childPids, cpuTimeMs, freePort, peakRssMb, resetPeakRss, startGateway, startJsonChild, type Child } from './processes.js';
 import { idempotencyKey, LEAN_HEAP_FLAGS, scenarios, type Scenario, type Target } from './scenarios.js';
 import { renderReport, type Measured } from './report.js';
 import { loadConfig, upstreamUrlEnv } from '../src/config/config.js';
@@ -103,15 +103,28 @@ function load(scenario: Scenario, seconds: number) {
   });
 }
 
-/** Makes the scenario's service fail, then sends the scenario's request until its breaker opened. */
+/**
+ * Makes the scenario's service fail, then sends the scenario's request until `/ready` reports its
+ * breaker open. A fixed number of requests is not enough: the breaker judges the error rate over
+ * its rolling window, which still holds the previous scenario's successes.
+ */
 async function openBreaker(scenario: Scenario, service: 'recetas' | 'productos') {
   await control(service, '/__bench/fail', { method: 'PUT', body: JSON.stringify({ fail: true }) });
-  for (let i = 0; i < 30; i++) {
-    await fetch(`${origin[scenario.target]}${scenario.path}`, {
-      method: scenario.method,
-      headers: { authorization: `Bearer ${tokens.cliente}`, 'content-type': 'application/json' },
-      body: JSON.stringify(scenario.body),
-    });
+  const breakerOf = async () => {
+    const ready = (await (await fetch(`${origin[scenario.target]}/api/orchestrator/ready`)).json()) as { upstreams?: Record<string, { breaker: string }> };
+    return ready.upstreams?.[service]?.breaker;
+  };
+  for (let sent = 0; (await breakerOf()) !== 'open'; sent += 20) {
+    if (sent > 20_000) throw new Error(`the ${service} breaker did not open`);
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        fetch(`${origin[scenario.target]}${scenario.path}`, {
+          method: scenario.method,
+          headers: { authorization: `Bearer ${tokens.cliente}`, 'content-type': 'application/json' },
+          body: JSON.stringify(scenario.body),
+        }).then((response) => response.arrayBuffer()),
+      ),
+    );
   }
 }
 
@@ -123,6 +136,7 @@ for (const scenario of scenarios(latencyMs).filter((s) => !only || s.name.includ
   const target = scenario.target === 'baseline' ? baseline.child : gateways[scenario.target];
   const pids = [target.pid, ...childPids(target.pid)];
   resetPeakRss(pids);
+  const cpuBefore = cpuTimeMs(pids);
   await resetCounts();
   const result = await load(scenario, durationS);
   const calls = await countCalls();
@@ -136,6 +150,7 @@ for (const scenario of scenarios(latencyMs).filter((s) => !only || s.name.includ
     errors: result.errors + result.timeouts,
     upstreamCallsPerRequest: result.requests.total > 0 ? calls / result.requests.total : 0,
     peakRssMb: peakRssMb(pids),
+    cpuMsPerRequest: result.requests.total > 0 ? (cpuTimeMs(pids) - cpuBefore) / result.requests.total : 0,
   });
   // The breaker stays open (BREAKER_RESET_TIMEOUT_MS is long here): these scenarios come last.
   if (scenario.openBreaker) await control(scenario.openBreaker, '/__bench/fail', { method: 'PUT', body: JSON.stringify({ fail: false }) });
