@@ -166,6 +166,8 @@ sequential" performs the 10-line purchase one upstream call after another. "no b
 gateway with \`STOCK_BATCHING=off\` (each purchase alone under its product's lock). "2 workers" is \`WORKERS=2\` (node:cluster) sharing a private
 redis-server, as WORKERS > 1 requires; "redis store" rows set \`REDIS_URL\` to it. One caller sends
 every request, so \`DOUBLE_SUBMIT_WINDOW_MS\`, \`PURCHASES_IN_FLIGHT_PER_CALLER\` and
-\`WRITES_PER_MINUTE_PER_CALLER\` are 0 (off) for every gateway of the run.
+\`WRITES_PER_MINUTE_PER_CALLER\` are 0 (off) for every gateway of the run. "CPU ms / req" is the
+CPU time the target's processes used during the measured run divided by its requests; at a few
+requests per second it is mostly the process's own background work (timers, GC, metrics).
 `;
 }
