@@ -5,6 +5,7 @@ import { cors } from 'hono/cors';
 import { timing } from 'hono/timing';
 import type { Config } from './config/config.js';
 import type { GatewayDeps } from './deps.js';
+import { API_PREFIX } from './http/api-prefix.js';
 import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handlers.js';
 import { authenticate } from './http/middleware/authenticate.js';
@@ -23,8 +24,6 @@ import { invoiceRoutes } from './routes/invoices/index.js';
 import { prescriptionRoutes } from './routes/prescriptions/index.js';
 import { purchaseRoutes } from './routes/purchases/index.js';
 import { taskRoutes } from './routes/tasks/index.js';
-
-export const API_PREFIX = '/api/orchestrator';
 
 /** The budget of a route that runs OCR: `max(REQUEST_TIMEOUT_MS, RECETAS_OCR_TIMEOUT_MS + 2000)` when the cap is set. */
 function ocrBudgetMs(config: Config): number {

@@ -81,7 +81,6 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: s
 
 const stripTrailingSlash = (value: string) => value.replace(/\/+$/, '');
 
-/** Parses the environment once; each bad variable becomes one line of `errors`. */
 /**
  * The process's own configuration: a `.env` file in the working directory (when there is one) is
  * loaded into the environment first, then the environment is read. The one place in src/ that
@@ -92,6 +91,7 @@ export function loadProcessConfig(envFile = '.env'): ConfigResult {
   return loadConfig(process.env);
 }
 
+/** Parses the environment once; each bad variable becomes one line of `errors`. */
 export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {

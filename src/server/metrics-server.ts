@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { AppEnv } from '../http/app-env.js';
 import { errorResponse, notFoundHandler } from '../http/error-handlers.js';
 import type { MetricsExposition } from '../observability/cluster-metrics.js';
+import { listeningUrl } from './listening-url.js';
 
 export interface RunningMetricsServer {
   url: string;
@@ -49,10 +49,8 @@ export async function startMetricsServer(options: {
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
   server.keepAliveTimeout = 5_000;
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`,
+    url: listeningUrl(server, 'http'),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -3,6 +3,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Logger } from 'pino';
 import type { HealthStatus } from '../domain/health.js';
 import { probeAnswer, type Probe } from '../domain/probe-answers.js';
+import { API_PREFIX } from '../http/api-prefix.js';
 import { clientAddress } from '../http/client-address.js';
 import { HSTS, SECURITY_HEADERS, VALID_REQUEST_ID } from '../http/middleware/edge.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -11,7 +12,7 @@ import { recordRequest } from '../observability/request-record.js';
 /** The probe paths, with the trailing slash every GET also accepts. */
 const PROBES = new Map<string, { probe: Probe; route: string }>(
   (['health', 'echo', 'ready'] as const).flatMap((name) => {
-    const route = `/api/orchestrator/${name}`;
+    const route = `${API_PREFIX}/${name}`;
     const entry = { probe: name === 'ready' ? ('ready' as const) : ('health' as const), route };
     return [
       [route, entry],

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createServer as createHttpServer } from 'node:http';
+import { listeningUrl } from './listening-url.js';
 import { withProbeFastPath } from './probe-fast-path.js';
 import { createApp } from '../app.js';
 import type { GatewayDeps } from '../deps.js';
@@ -90,9 +90,7 @@ export async function startServer(
     });
   }
 
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  const url = listeningUrl(server, tls ? 'https' : 'http');
   return {
     url,
     server,

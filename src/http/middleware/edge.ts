@@ -6,6 +6,7 @@ import { matchedRoutes } from 'hono/route';
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from '../../observability/metrics.js';
 import { recordRequest } from '../../observability/request-record.js';
+import { API_PREFIX } from '../api-prefix.js';
 import type { AppEnv } from '../app-env.js';
 import { clientAddress } from '../client-address.js';
 
@@ -35,9 +36,6 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
 export const HSTS = ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'] as const;
 
 /** Hono's request-id rule: 1..255 of letters, digits, `_`, `-`, `=`. */
-/** Answers under this prefix carry Server-Timing (the contract; probes and docs are outside it). */
-const API_PATH_PREFIX = '/api/orchestrator';
-
 export const VALID_REQUEST_ID = /^[\w\-=]{1,255}$/;
 
 /**
@@ -67,7 +65,7 @@ export function edge(options: { hsts: boolean; logger: Logger; metrics: GatewayM
     c.header('X-Request-Id', requestId);
     for (const [name, value] of headers) c.header(name, value);
     // With no trusted proxy, X-Forwarded-For is not even read (the default, and the cheapest).
-    const forwardedFor = trustedProxyHops > 0 ? readRawHeader(c, 'x-forwarded-for', 'all') : undefined;
+    const forwardedFor = trustedProxyHops > 0 ? readRawHeader(c, 'x-forwarded-for') : undefined;
     const address = clientAddress(peerAddress(c), forwardedFor, trustedProxyHops);
     c.set('clientAddress', address);
 
@@ -76,7 +74,7 @@ export function edge(options: { hsts: boolean; logger: Logger; metrics: GatewayM
       await next();
       // Every answer under the API carries Server-Timing, also those refused before the route's
       // timing middleware ran (401, 413, 503 OVERLOADED) and unknown routes (404): `total` only.
-      if (c.req.path.startsWith(API_PATH_PREFIX) && !c.res.headers.has('Server-Timing')) {
+      if (c.req.path.startsWith(API_PREFIX) && !c.res.headers.has('Server-Timing')) {
         c.res.headers.set('Server-Timing', `total;dur=${(performance.now() - started).toFixed(1)}`);
       }
     } finally {
@@ -101,12 +99,15 @@ export function edge(options: { hsts: boolean; logger: Logger; metrics: GatewayM
   });
 }
 
-/** A header from Node's raw headers (no WHATWG Headers built); `all`: every occurrence, joined. */
-function readRawHeader(c: Context<AppEnv>, name: string, occurrences: 'first' | 'all' = 'first'): string | undefined {
+/**
+ * A header from Node's raw headers (no WHATWG Headers built). Node joins repeated headers with
+ * ", " (X-Forwarded-For included); only Set-Cookie comes as an array.
+ */
+function readRawHeader(c: Context<AppEnv>, name: string): string | undefined {
   const incoming = nodeRequest(c);
   if (incoming) {
     const value = incoming.headers[name];
-    return Array.isArray(value) ? (occurrences === 'all' ? value.join(', ') : value[0]) : value;
+    return Array.isArray(value) ? value[0] : value;
   }
   return c.req.header(name);
 }
